@@ -1,0 +1,107 @@
+"""The unit of work: one transaction per command; services never commit.
+
+The request (or CLI command) boundary opens a ``UnitOfWork``, calls services with it and commits.
+Commit appends the recorded domain events to the outbox and dispatches them to subscribed handlers
+in the same transaction; a handler's failure rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from yakuba.events import DomainEvent, MessageBus, OutboxEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from yakuba.security.crypto import FieldCipher
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is doing the work: every history row and audit entry is attributed to one."""
+
+    login: str
+    terminal: str = "-"
+    roles: tuple[str, ...] = ()
+    is_contractor: bool = False
+
+
+SYSTEM_ACTOR = Actor(login="system", terminal="batch")
+
+
+@dataclass
+class UnitOfWork:
+    session_factory: sessionmaker[Session]
+    bus: MessageBus
+    actor: Actor = SYSTEM_ACTOR
+    cipher: FieldCipher | None = None
+    session: Session = field(init=False)
+    _pending: deque[DomainEvent] = field(init=False, default_factory=deque)
+    _before_commit: list[Callable[[UnitOfWork], None]] = field(init=False, default_factory=list)
+    _committed: bool = field(init=False, default=False)
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.session_factory()
+        self._pending.clear()
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed:
+            self.session.rollback()
+        self.session.close()
+
+    @property
+    def field_cipher(self) -> FieldCipher:
+        if self.cipher is None:
+            raise RuntimeError("この処理には項目暗号化の鍵が必要です（UnitOfWork に cipher がありません）")
+        return self.cipher
+
+    def record(self, event: DomainEvent) -> None:
+        """Queue an event; it is stored and dispatched when the unit of work commits."""
+        self._pending.append(event)
+
+    def before_commit(self, hook: Callable[[UnitOfWork], None]) -> None:
+        """Run ``hook`` at the last moment of this transaction (e.g. to seal audit entries)."""
+        self._before_commit.append(hook)
+
+    def dispatch(self) -> None:
+        """Store and hand out queued events until none are left (handlers may record more)."""
+        self.session.flush()
+        while self._pending:
+            event = self._pending.popleft()
+            self.session.add(
+                OutboxEntry(
+                    event_type=event.event_type,
+                    business=event.business,
+                    payload=event.payload(),
+                    recorded_by=self.actor.login,
+                )
+            )
+            for handler in self.bus.handlers_for(event):
+                handler(event, self)
+                self.session.flush()
+
+    def commit(self) -> None:
+        self.dispatch()
+        for hook in self._before_commit:
+            hook(self)
+        self._before_commit.clear()
+        self.session.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self._pending.clear()
+        self._before_commit.clear()
+        self.session.rollback()

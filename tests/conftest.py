@@ -1,0 +1,67 @@
+"""Shared fixtures: a real database (SQLite by default, PostgreSQL when YAKUBA_TEST_DATABASE_URL is set).
+
+The schema is built once per run by the Alembic migrations (so the migrations themselves are tested
+on both databases); every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from yakuba.bootstrap import Yakuba, bootstrap
+from yakuba.config import Settings
+from yakuba.db import make_engine
+from yakuba.migrate import upgrade
+from yakuba.models import metadata
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("YAKUBA_TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{(tmp_path_factory.mktemp('db') / 'test.db').as_posix()}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    upgrade(url)
+    yield url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "var",
+        municipality_code="131016",
+        municipality_name="やくば町",
+    )
+
+
+def _empty_all_tables(container: Yakuba) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with container.engine.begin() as conn:
+        if container.engine.dialect.name == "postgresql":
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def yakuba(settings: Settings) -> Iterator[Yakuba]:
+    container = bootstrap(settings)
+    _empty_all_tables(container)
+    try:
+        yield container
+    finally:
+        _empty_all_tables(container)
+        container.dispose()
