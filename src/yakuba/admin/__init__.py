@@ -1,0 +1,1 @@
+"""System administration: staff accounts (by privileged accounts only)."""

@@ -1,0 +1,166 @@
+"""``yakuba user``, ``yakuba token`` and ``yakuba audit``: administration from the server's shell.
+
+Whoever can run these commands holds the server; every action is still written to the audit log
+under ``cli:<OS user>`` so that the review sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sys
+
+import typer
+
+from yakuba.audit.service import AuditRecord, append
+from yakuba.bootstrap import Yakuba, bootstrap
+from yakuba.config import Settings
+from yakuba.errors import YakubaError
+from yakuba.security import accounts
+
+user_app = typer.Typer(help="職員アカウント", no_args_is_help=True)
+token_app = typer.Typer(help="API 用の短期トークン", no_args_is_help=True)
+audit_app = typer.Typer(help="監査ログ", no_args_is_help=True)
+
+
+def operator() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _container() -> Yakuba:
+    return bootstrap(Settings())
+
+
+def _admin_audit(
+    yakuba: Yakuba, operation: str, reason: str, detail: dict[str, object], result: str = "success"
+) -> None:
+    with yakuba.uow() as uow:
+        append(
+            uow.session,
+            AuditRecord(
+                login=operator(),
+                terminal="cli",
+                category="admin",
+                operation=operation,
+                permission="admin.users",
+                result=result,
+                reason=reason,
+                detail=detail,
+            ),
+        )
+        uow.commit()
+
+
+def _fail(exc: YakubaError) -> None:
+    typer.echo(f"エラー: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+@user_app.command("add")
+def user_add(
+    login: str,
+    role: list[str] = typer.Option(..., "--role", help="ロール ID（複数可）"),
+    name: str = typer.Option("", "--name", help="氏名（表示名）"),
+    contractor: bool = typer.Option(False, "--contractor", help="委託事業者アカウント"),
+    until: str | None = typer.Option(None, "--until", help="有効期限 YYYY-MM-DD（委託事業者）"),
+    approver: str | None = typer.Option(None, "--approver", help="承認者のログインID（委託事業者）"),
+    company: str | None = typer.Option(None, "--company", help="委託事業者名"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="パスワードを標準入力から読む"),
+) -> None:
+    """職員アカウントを作成します（初回ログイン時に QR コードで二要素認証を登録）。"""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("初期パスワード", hide_input=True, confirmation_prompt=True)
+    yakuba = _container()
+    try:
+        until_date = dt.date.fromisoformat(until) if until else None
+    except ValueError:
+        _fail(YakubaError("有効期限: YYYY-MM-DD の形式で指定してください"))
+        return
+    try:
+        with yakuba.uow() as uow:
+            accounts.add_user(
+                uow,
+                login=login,
+                display_name=name or login,
+                roles=role,
+                password=password,
+                created_by=operator(),
+                contractor=contractor,
+                until=until_date,
+                approver=approver,
+                company=company,
+            )
+            uow.commit()
+    except YakubaError as exc:
+        _fail(exc)
+    _admin_audit(
+        yakuba,
+        "user add",
+        f"アカウント {login} を作成（{','.join(role)}）",
+        {"login": login, "roles": role, "contractor": contractor, "until": until, "approver": approver},
+    )
+    typer.echo(f"{login} を作成しました。初回ログイン時に認証アプリで QR コードを読み取って登録します。")
+
+
+@user_app.command("disable")
+def user_disable(login: str) -> None:
+    """アカウントを無効にし、開いているセッションを終了します。"""
+    yakuba = _container()
+    try:
+        with yakuba.uow() as uow:
+            accounts.set_disabled(uow, login, True)
+            uow.commit()
+    except YakubaError as exc:
+        _fail(exc)
+    _admin_audit(yakuba, "user disable", f"アカウント {login} を無効化", {"login": login})
+    typer.echo(f"{login} を無効にしました。")
+
+
+@user_app.command("unlock")
+def user_unlock(login: str) -> None:
+    """ログイン失敗によるロックを解除します。"""
+    yakuba = _container()
+    try:
+        with yakuba.uow() as uow:
+            accounts.unlock(uow, login)
+            uow.commit()
+    except YakubaError as exc:
+        _fail(exc)
+    _admin_audit(yakuba, "user unlock", f"アカウント {login} のロックを解除", {"login": login})
+    typer.echo(f"{login} のロックを解除しました。")
+
+
+@token_app.command("issue")
+def token_issue(login: str, ttl: str = typer.Option("1h", "--ttl", help="有効期間（例 30m, 1h）")) -> None:
+    """スクリプト・API クライアント用の短期 Bearer トークンを発行します（発行は監査ログに記録）。"""
+    yakuba = _container()
+    try:
+        with yakuba.uow() as uow:
+            token, row = accounts.issue_token(
+                uow, login=login, ttl=accounts.parse_ttl(ttl), issued_by=operator()
+            )
+            expires = row.expires_at
+            uow.commit()
+    except YakubaError as exc:
+        _fail(exc)
+        return
+    _admin_audit(yakuba, "token issue", f"{login} のトークンを発行（{ttl}）", {"login": login, "ttl": ttl})
+    typer.echo(token)
+    typer.echo(f"有効期限: {expires.isoformat()}", err=True)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """監査ログのハッシュチェーンを検証します。改ざん・削除があれば最初の記録を示して終了コード1。"""
+    from yakuba.audit.service import verify
+
+    yakuba = _container()
+    with yakuba.uow() as uow:
+        result = verify(uow.session)
+    if result.ok:
+        typer.echo(f"監査ログは正常です（{result.checked} 件を検証）。")
+        return
+    typer.echo(f"監査ログの異常: {result.reason}", err=True)
+    raise typer.Exit(1)

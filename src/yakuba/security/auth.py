@@ -1,0 +1,341 @@
+"""The one door every route passes: authentication, permission, dynamic policy, audit.
+
+A route declares what it needs with ``ctx: RequestContext = require("juki.read")``. The dependency
+
+1. identifies the caller (session cookie after password + TOTP, or a bearer token),
+2. checks the role permission and the dynamic policy (network zone, time window, declared
+   purpose, sensitivity of the data) and logs the decision with its reason,
+3. opens the request's unit of work, and
+4. guarantees an audit entry: on success the route's :meth:`RequestContext.commit` writes it inside
+   the same transaction as the change; on failure it is written in a transaction of its own.
+
+The permission is also stored on the dependency so a test can enumerate every route and fail when
+one has none (only ``OPEN_ROUTES`` may go without).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.params import Depends as DependsParam
+
+from yakuba.audit.service import AuditRecord
+from yakuba.audit.service import append as append_audit
+from yakuba.bootstrap import Yakuba
+from yakuba.errors import Forbidden, YakubaError
+from yakuba.kernel.holidays import is_holiday
+from yakuba.security.accounts import (
+    AuthenticationError,
+    Principal,
+    principal_for,
+    resolve_session,
+    resolve_token,
+)
+from yakuba.security.policy import AccessRequest, Decision, evaluate, load_policy
+from yakuba.uow import Actor, UnitOfWork
+
+SESSION_COOKIE = "yakuba_session"
+CSRF_HEADER = "X-CSRF-Token"
+PURPOSE_HEADER = "X-Yakuba-Purpose"
+PERMISSION_ATTR = "__yakuba_permission__"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# (path, method) pairs reachable without login: the health check, the login itself and the public
+# verification of an issued certificate (which reveals no personal data).
+OPEN_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("/healthz", "GET"),
+        ("/api/v1/auth/login", "POST"),
+        ("/api/v1/auth/enrol", "POST"),
+        ("/api/v1/auth/logout", "POST"),
+        ("/login", "GET"),
+        ("/login", "POST"),
+        ("/login/enrol", "GET"),
+        ("/login/enrol", "POST"),
+        ("/logout", "POST"),
+        ("/verify/{issuance_id}", "GET"),
+    }
+)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def declared_purpose(request: Request) -> str | None:
+    raw = request.headers.get(PURPOSE_HEADER) or request.query_params.get("purpose")
+    if not raw:
+        return None
+    return urllib.parse.unquote(raw).strip()[:200] or None
+
+
+@dataclass
+class AuditDraft:
+    """What the route learnt while working: who it touched and what it revealed."""
+
+    subjects: list[str] = field(default_factory=list)
+    record_count: int = 0
+    mynumber_revealed: bool = False
+    shien_subject: bool = False
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RequestContext:
+    """Handed to every protected route: the caller, its unit of work and the audit entry being built."""
+
+    principal: Principal
+    uow: UnitOfWork
+    request: Request
+    permission: str
+    purpose: str | None
+    decision: Decision
+    audit: AuditDraft = field(default_factory=AuditDraft)
+    audited: bool = False
+
+    @property
+    def yakuba(self) -> Yakuba:
+        container: Yakuba = self.request.app.state.yakuba
+        return container
+
+    def allows(self, permission: str, *, sensitivity: str = "3A") -> Decision:
+        """Check a further permission inside the route (e.g. revealing a 個人番号) and log why."""
+        if not self.principal.can(permission):
+            decision = Decision(False, f"拒否: 権限 {permission} がありません", None)
+        else:
+            decision = _policy_decision(self.principal, permission, self.request, self.purpose, sensitivity)
+        self.audit.detail.setdefault("decisions", []).append(
+            {"permission": permission, "allowed": decision.allowed, "reason": decision.reason}
+        )
+        return decision
+
+    def touched(self, *atena_nos: str, shien: bool = False) -> None:
+        self.audit.subjects.extend(a for a in atena_nos if a not in self.audit.subjects)
+        self.audit.shien_subject = self.audit.shien_subject or shien
+
+    def commit(self, result: str = "success", reason: str | None = None) -> None:
+        """Write the audit entry inside this transaction, then commit both together."""
+        self._write_audit(self.uow, result, reason)
+        self.uow.commit()
+
+    def _write_audit(self, uow: UnitOfWork, result: str, reason: str | None) -> None:
+        if self.audited:
+            return
+        append_audit(
+            uow.session,
+            _record(
+                self.request,
+                self.principal,
+                category="access",
+                permission=self.permission,
+                purpose=self.purpose,
+                result=result,
+                reason=reason or self.decision.reason,
+                draft=self.audit,
+            ),
+        )
+        self.audited = True
+
+
+def _record(
+    request: Request,
+    principal: Principal | None,
+    *,
+    category: str,
+    permission: str | None,
+    purpose: str | None,
+    result: str,
+    reason: str | None,
+    draft: AuditDraft | None = None,
+    login: str | None = None,
+) -> AuditRecord:
+    draft = draft or AuditDraft()
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    return AuditRecord(
+        login=principal.login if principal else (login or "-"),
+        roles=principal.roles if principal else (),
+        terminal=client_ip(request),
+        client_ip=client_ip(request),
+        category=category,
+        operation=f"{request.method} {path}",
+        permission=permission,
+        subjects=tuple(draft.subjects),
+        purpose=purpose,
+        result=result,
+        reason=reason,
+        mynumber_revealed=draft.mynumber_revealed,
+        contractor=bool(principal and principal.is_contractor),
+        shien_subject=draft.shien_subject,
+        record_count=draft.record_count,
+        detail=dict(draft.detail),
+    )
+
+
+def write_separately(yakuba: Yakuba, record: AuditRecord) -> None:
+    """An audit entry in its own transaction: for refusals and failures, whose own work rolled back."""
+    with yakuba.uow() as uow:
+        append_audit(uow.session, record)
+        uow.commit()
+
+
+def _policy_decision(
+    principal: Principal, permission: str, request: Request, purpose: str | None, sensitivity: str
+) -> Decision:
+    now = request.app.state.yakuba.clock()
+    return evaluate(
+        AccessRequest(
+            login=principal.login,
+            roles=principal.roles,
+            permission=permission,
+            client_ip=client_ip(request),
+            at=now,
+            purpose=purpose,
+            sensitivity=sensitivity,
+            is_contractor=principal.is_contractor,
+            is_privileged_account=principal.is_privileged,
+        ),
+        load_policy(now.date()),
+        is_holiday=is_holiday,
+    )
+
+
+def identify(request: Request, yakuba: Yakuba) -> Principal:
+    """Who is calling: a bearer token, or a full (password + TOTP) session cookie."""
+    now = yakuba.clock()
+    with yakuba.uow() as uow:
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            user = resolve_token(uow.session, header[7:].strip(), now=now)
+            principal = principal_for(user, via="token", on=now.date())
+        else:
+            token = request.cookies.get(SESSION_COOKIE)
+            if not token:
+                raise AuthenticationError("認証情報なし", public="ログインしてください")
+            row, user = resolve_session(uow.session, token, now=now)
+            if row.stage != "full":
+                raise AuthenticationError(
+                    "二要素認証の登録が完了していないセッション", public="確認コードの登録を完了してください"
+                )
+            if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != row.csrf_token:
+                uow.commit()
+                raise Forbidden("CSRF トークンが一致しません。画面を再読み込みしてください")
+            principal = principal_for(user, via="session", csrf_token=row.csrf_token, on=now.date())
+        uow.commit()
+    return principal
+
+
+class Unauthenticated(YakubaError):
+    http_status = 401
+
+
+def require(permission: str, *, sensitivity: str = "3B") -> Any:
+    """Declare the permission a route needs; returns the FastAPI dependency giving a RequestContext."""
+
+    def dependency(request: Request) -> Iterator[RequestContext]:
+        yakuba: Yakuba = request.app.state.yakuba
+        purpose = declared_purpose(request)
+        try:
+            principal = identify(request, yakuba)
+        except AuthenticationError as exc:
+            write_separately(
+                yakuba,
+                _record(
+                    request,
+                    None,
+                    category="auth",
+                    permission=permission,
+                    purpose=purpose,
+                    result="denied",
+                    reason=exc.reason,
+                ),
+            )
+            raise Unauthenticated(exc.public) from None
+        except Forbidden as exc:
+            write_separately(
+                yakuba,
+                _record(
+                    request,
+                    None,
+                    category="auth",
+                    permission=permission,
+                    purpose=purpose,
+                    result="denied",
+                    reason=str(exc),
+                ),
+            )
+            raise
+        if not principal.can(permission):
+            decision = Decision(
+                False, f"拒否: ロール {','.join(principal.roles)} に権限 {permission} がありません", None
+            )
+        else:
+            decision = _policy_decision(principal, permission, request, purpose, sensitivity)
+        if not decision.allowed:
+            write_separately(
+                yakuba,
+                _record(
+                    request,
+                    principal,
+                    category="access",
+                    permission=permission,
+                    purpose=purpose,
+                    result="denied",
+                    reason=decision.reason,
+                ),
+            )
+            raise Forbidden(decision.reason)
+        actor = Actor(
+            login=principal.login,
+            terminal=client_ip(request),
+            roles=principal.roles,
+            is_contractor=principal.is_contractor,
+        )
+        with yakuba.uow(actor) as uow:
+            ctx = RequestContext(principal, uow, request, permission, purpose, decision)
+            try:
+                yield ctx
+            except Exception as exc:
+                uow.rollback()
+                result = "failure" if isinstance(exc, YakubaError) else "error"
+                ctx_record = _record(
+                    request,
+                    principal,
+                    category="access",
+                    permission=permission,
+                    purpose=purpose,
+                    result=result,
+                    reason=str(exc)[:400],
+                    draft=ctx.audit,
+                )
+                if not ctx.audited:
+                    write_separately(yakuba, ctx_record)
+                raise
+            if not ctx.audited:
+                ctx.commit()
+
+    setattr(dependency, PERMISSION_ATTR, permission)
+    return Depends(dependency)
+
+
+def route_permission(dependant_calls: list[Callable[..., Any]]) -> str | None:
+    """The permission declared among a route's dependencies (used by the route-coverage test)."""
+    for call in dependant_calls:
+        declared = getattr(call, PERMISSION_ATTR, None)
+        if declared:
+            return str(declared)
+    return None
+
+
+__all__ = [
+    "OPEN_ROUTES",
+    "DependsParam",
+    "RequestContext",
+    "identify",
+    "require",
+    "route_permission",
+]

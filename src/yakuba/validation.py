@@ -1,0 +1,58 @@
+"""Turning Pydantic's validation errors into Japanese messages that name the field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+FIELD_LABELS: dict[str, str] = {
+    "login": "ログインID",
+    "password": "パスワード",
+    "code": "確認コード",
+    "birth_date": "生年月日",
+    "shi": "氏",
+    "mei": "名",
+    "sex": "性別",
+    "zokugara": "続柄",
+    "mynumber": "個人番号",
+    "atena_no": "宛名番号",
+    "as_of": "基準日",
+    "limit": "件数",
+    "offset": "開始位置",
+}
+
+_MESSAGES: dict[str, str] = {
+    "missing": "入力してください",
+    "string_too_long": "長すぎます（{max_length}文字以内）",
+    "string_too_short": "短すぎます（{min_length}文字以上）",
+    "string_pattern_mismatch": "形式が正しくありません",
+    "date_from_datetime_parsing": "日付の形式が正しくありません",
+    "date_parsing": "日付の形式が正しくありません（例: 2025-04-01）",
+    "date_from_datetime_inexact": "日付の形式が正しくありません",
+    "int_parsing": "整数で入力してください",
+    "greater_than_equal": "{ge} 以上で入力してください",
+    "less_than_equal": "{le} 以下で入力してください",
+    "bool_parsing": "true か false で指定してください",
+    "json_invalid": "JSON の形式が正しくありません",
+    "model_attributes_type": "形式が正しくありません",
+    "literal_error": "指定できる値ではありません",
+    "enum": "指定できる値ではありません",
+}
+
+
+def _label(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    named = [FIELD_LABELS.get(p, p) for p in parts]
+    return "・".join(named) or "入力"
+
+
+def problems_from_pydantic(errors: Sequence[Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for error in errors:
+        template = _MESSAGES.get(error.get("type", ""), "値が正しくありません")
+        try:
+            message = template.format(**(error.get("ctx") or {}))
+        except (KeyError, IndexError):
+            message = template
+        out.append((_label(error.get("loc", ())), message))
+    return out
