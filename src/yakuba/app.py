@@ -1,0 +1,142 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from yakuba import __version__
+from yakuba.bootstrap import Yakuba, bootstrap
+from yakuba.config import Settings
+from yakuba.errors import InputError, YakubaError
+from yakuba.security.accounts import AuthenticationError
+from yakuba.security.auth import RequestContext, require
+from yakuba.security.ratelimit import SlidingWindowLimiter
+from yakuba.validation import problems_from_pydantic
+
+API_DESCRIPTION = """
+yakuba — 標準準拠 基幹業務システム（住民記録・印鑑登録・戸籍の附票・選挙人名簿・税務）。
+
+すべての業務 API は認証済みの職員（またはトークン）を必要とし、個人情報の参照・更新は監査ログに記録されます。
+入力誤りは HTTP 422 で、項目名を含む日本語のメッセージを返します。
+"""
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def _error_body(problems: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "detail": "入力内容に誤りがあります。",
+        "errors": [{"field": f, "message": f"{f}: {m}" if f else m} for f, m in problems],
+    }
+
+
+def create_app(settings: Settings | None = None, container: Yakuba | None = None) -> FastAPI:
+    """Build the app. Tests pass their own container (temporary database, keys)."""
+    yakuba = container or bootstrap(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if container is None:
+            yakuba.dispose()
+
+    app = FastAPI(
+        title="yakuba",
+        version=__version__,
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.yakuba = yakuba
+    app.state.login_limiter = SlidingWindowLimiter()
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.scheme == "https":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.exception_handler(InputError)
+    async def _input_error(_request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse(
+            status_code=422, content=_error_body([(p.field, p.message) for p in exc.problems])
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=_error_body(problems_from_pydantic(exc.errors())))
+
+    @app.exception_handler(AuthenticationError)
+    async def _auth_error(_request: Request, exc: AuthenticationError) -> JSONResponse:
+        return JSONResponse(status_code=401, content={"detail": exc.public})
+
+    @app.exception_handler(YakubaError)
+    async def _yakuba_error(_request: Request, exc: YakubaError) -> JSONResponse:
+        return JSONResponse(status_code=exc.http_status, content={"detail": str(exc)})
+
+    @app.get("/healthz", tags=["運用"], summary="稼働確認")
+    def healthz() -> dict[str, str]:
+        """Load balancers and the setup script poll this; it reveals nothing about residents."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/openapi.json", tags=["運用"], summary="API 仕様（OpenAPI）", include_in_schema=False)
+    def openapi(ctx: RequestContext = require("api.docs")) -> JSONResponse:
+        """API の仕様を OpenAPI 形式で返します（ログインが必要）。"""
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", tags=["運用"], summary="API 仕様書", include_in_schema=False)
+    def docs(ctx: RequestContext = require("api.docs")) -> HTMLResponse:
+        """API 仕様書の画面。資材はすべて yakuba 自身が配信します（CDN を使いません）。"""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="yakuba API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    _mount_static(app)
+    _include_routers(app)
+    return app
+
+
+def _mount_static(app: FastAPI) -> None:
+    from fastapi.staticfiles import StaticFiles
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:  # pragma: no cover - the package is a declared dependency
+        return
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+
+
+def _include_routers(app: FastAPI) -> None:
+    from yakuba.admin.api import router as admin_router
+    from yakuba.audit.api import router as audit_router
+    from yakuba.juki.api import router as juki_router
+    from yakuba.security.api import router as auth_router
+
+    for router in (auth_router, juki_router, audit_router, admin_router):
+        app.include_router(router)

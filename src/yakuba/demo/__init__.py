@@ -1,0 +1,1 @@
+"""Synthetic demonstration data (a fictional town and its residents); no database access here."""

@@ -1,0 +1,93 @@
+"""住民記録 API (``/api/v1/juki``): queries now; 異動 commands are added by the 住民記録 module proper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from yakuba.juki import queries
+from yakuba.kernel.wareki import parse_date
+from yakuba.security.auth import RequestContext, require
+
+router = APIRouter(prefix="/api/v1/juki", tags=["住民記録"])
+
+
+def _date(text: str | None, field: str) -> dt.date | None:
+    return parse_date(text, field=field) if text else None
+
+
+@router.get("/residents", summary="住民の検索")
+def search_residents(
+    kana: str | None = Query(None, description="カナ氏名（前方一致。ひらがな・半角も可）"),
+    name: str | None = Query(None, description="漢字氏名（前方一致）"),
+    birth_date: str | None = Query(None, description="生年月日（和暦 R7.4.1 / 令和7年4月1日 または 西暦）"),
+    setai_no: str | None = Query(None, description="世帯番号"),
+    atena_no: str | None = Query(None, description="宛名番号"),
+    include_removed: bool = Query(False, description="除票も含める"),
+    limit: int = Query(50, ge=1, le=200, description="件数"),
+    offset: int = Query(0, ge=0, description="開始位置"),
+    ctx: RequestContext = require("juki.read"),
+) -> dict[str, Any]:
+    """条件に合う住民の一覧（現在の住民票）。個人番号は含みません。"""
+    rows = queries.search(
+        ctx.uow.session,
+        kana=kana,
+        name=name,
+        birth_date=_date(birth_date, "生年月日"),
+        setai_no=setai_no,
+        atena_no=atena_no,
+        include_removed=include_removed,
+        limit=limit,
+        offset=offset,
+    )
+    ctx.touched(*(r.atena_no for r in rows))
+    ctx.audit.record_count = len(rows)
+    items = [queries.resident_view(r, cipher=None, reveal_mynumber=False) for r in rows]
+    for item in items:
+        item.pop("mynumber", None)
+    ctx.commit()
+    return {"items": items, "count": len(items), "limit": limit, "offset": offset}
+
+
+@router.get("/residents/{atena_no}", summary="住民票の照会")
+def get_resident(
+    atena_no: str,
+    as_of: str | None = Query(None, description="基準日（この日時点の記載内容。省略時は現在）"),
+    reveal_mynumber: bool = Query(False, description="個人番号を表示する（権限と業務目的が必要）"),
+    ctx: RequestContext = require("juki.read"),
+) -> dict[str, Any]:
+    """一人の住民票の記載事項。個人番号は権限 juki.mynumber.read と業務目的の申告がある場合だけ表示します。"""
+    row = queries.get_resident_row(ctx.uow.session, atena_no, as_of=_date(as_of, "基準日"))
+    ctx.touched(row.atena_no)
+    ctx.audit.record_count = 1
+    reveal = reveal_mynumber and ctx.allows("juki.mynumber.read", sensitivity="3A").allowed
+    view = queries.resident_view(row, cipher=ctx.uow.cipher, reveal_mynumber=reveal)
+    ctx.audit.mynumber_revealed = reveal and view["mynumber"] is not None
+    ctx.commit()
+    return view
+
+
+@router.get("/residents/{atena_no}/history", summary="住民票の履歴")
+def resident_history(atena_no: str, ctx: RequestContext = require("juki.read")) -> dict[str, Any]:
+    """異動ごとの履歴（異動日・届出日・処理日・操作者）。個人番号は含みません。"""
+    rows = queries.history(ctx.uow.session, atena_no)
+    ctx.touched(atena_no)
+    ctx.audit.record_count = len(rows)
+    items = []
+    for row, ido in rows:
+        view = queries.resident_view(row, cipher=None, reveal_mynumber=False)
+        view.pop("mynumber", None)
+        view["ido"] = {
+            "id": ido.id,
+            "jiyu_code": ido.jiyu_code,
+            "ido_date": ido.ido_date,
+            "todoke_date": ido.todoke_date,
+            "shori_date": ido.shori_date,
+            "operator": ido.operator,
+            "status": ido.status,
+        }
+        items.append(view)
+    ctx.commit()
+    return {"atena_no": atena_no, "items": items}

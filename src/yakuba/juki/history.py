@@ -1,0 +1,120 @@
+"""Append-only history: snapshots in, current and as-of state out.
+
+Every write goes through :func:`append_snapshot`; nothing in 住民記録 updates or deletes a
+``juki_rireki`` row. The ``juki_jumin`` projection follows the latest 本登録 row and can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yakuba.juki.models import Ido, Jumin, Rireki, Setai
+from yakuba.kernel.kana import kana_search_key, name_search_key
+
+META_COLUMNS = {"id", "atena_no", "rireki_no", "ido_id", "effective_date"}
+SNAPSHOT_COLUMNS: tuple[str, ...] = tuple(
+    c.key for c in Rireki.__table__.columns if c.key not in META_COLUMNS
+)
+
+State = dict[str, Any]
+
+
+def state_of(row: Rireki) -> State:
+    """The 住民票 items of a snapshot row, as a plain dict to copy and change."""
+    return {name: getattr(row, name) for name in SNAPSHOT_COLUMNS}
+
+
+def latest_row(session: Session, atena_no: str) -> Rireki | None:
+    head = session.get(Jumin, atena_no)
+    if head is None:
+        return None
+    return session.execute(
+        select(Rireki).where(Rireki.atena_no == atena_no, Rireki.rireki_no == head.current_rireki_no)
+    ).scalar_one()
+
+
+def append_snapshot(
+    session: Session, ido: Ido, atena_no: str, state: State, *, effective_date: dt.date | None
+) -> Rireki:
+    """Append one complete snapshot; for a 本登録 異動 the projection moves to it."""
+    unknown = set(state) - set(SNAPSHOT_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown 住民票 items: {sorted(unknown)}")
+    last = session.execute(select(func.max(Rireki.rireki_no)).where(Rireki.atena_no == atena_no)).scalar()
+    row = Rireki(
+        atena_no=atena_no,
+        rireki_no=(last or 0) + 1,
+        ido_id=ido.id,
+        effective_date=effective_date,
+        **{name: state.get(name) for name in SNAPSHOT_COLUMNS},
+    )
+    row.linked_items = dict(state.get("linked_items") or {})
+    row.extra = dict(state.get("extra") or {})
+    row.sort_order = state.get("sort_order") or 0
+    session.add(row)
+    session.flush()
+    if ido.status == "hon":
+        project(session, row)
+    return row
+
+
+def _search_keys(row: Rireki) -> tuple[str, str]:
+    kana = kana_search_key(" ".join(p for p in (row.shi_kana, row.mei_kana) if p))
+    names = [row.shi + row.mei, row.name_roman or "", row.tsusho or ""]
+    return kana, "|".join(name_search_key(n) for n in names if n)
+
+
+def project(session: Session, row: Rireki) -> Jumin:
+    """Move the per-person projection to ``row`` (and keep the 世帯 member counts)."""
+    kana_key, name_key = _search_keys(row)
+    head = session.get(Jumin, row.atena_no)
+    old_setai = head.setai_no if head is not None else None
+    was_member = head is not None and head.jumin_jotai in ACTIVE_STATES
+    if head is None:
+        head = Jumin(atena_no=row.atena_no)
+        session.add(head)
+    head.current_rireki_no = row.rireki_no
+    head.setai_no = row.setai_no
+    head.jumin_jotai = row.jumin_jotai
+    head.jumin_shubetsu = row.jumin_shubetsu
+    head.kana_key = kana_key
+    head.name_key = name_key
+    head.birth_date = row.birth_date
+    head.choaza_code = row.choaza_code
+    is_member = row.jumin_jotai in ACTIVE_STATES
+    if old_setai and was_member and (old_setai != row.setai_no or not is_member):
+        _adjust_setai(session, old_setai, -1)
+    if is_member and (not was_member or old_setai != row.setai_no):
+        _adjust_setai(session, row.setai_no, +1)
+    session.flush()
+    return head
+
+
+ACTIVE_STATES = frozenset({"01", "02"})  # 住民, 転出予定: still on the 住民基本台帳
+
+
+def _adjust_setai(session: Session, setai_no: str, delta: int) -> None:
+    setai = session.get(Setai, setai_no)
+    if setai is None:
+        setai = Setai(setai_no=setai_no, member_count=0)
+        session.add(setai)
+    setai.member_count = (setai.member_count or 0) + delta
+
+
+def state_as_of(session: Session, atena_no: str, on: dt.date) -> Rireki | None:
+    """The snapshot in force on ``on``: the last 本登録 row whose 異動日 is on or before that date.
+
+    Rows are ordered by 履歴番号 (the order the registry learnt things), so a correction recorded later
+    for an earlier date wins over what was believed before, as 誤記修正 requires.
+    """
+    return session.execute(
+        select(Rireki)
+        .join(Ido, Ido.id == Rireki.ido_id)
+        .where(Rireki.atena_no == atena_no, Ido.status == "hon", Rireki.effective_date <= on)
+        .order_by(Rireki.rireki_no.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -1,0 +1,143 @@
+"""住民記録 read side: current and as-of views of a person, and search.
+
+Reads never decrypt a 個人番号 unless the caller asks for it and the route has checked the
+permission and the declared purpose; otherwise the response carries a mask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session
+
+from yakuba.errors import InputError, NotFound
+from yakuba.juki.history import latest_row, state_as_of
+from yakuba.juki.models import Ido, Jumin, Rireki
+from yakuba.juki.service import MYNUMBER_CONTEXT
+from yakuba.kernel.kana import kana_search_key, name_search_key, prefix_pattern
+from yakuba.security.crypto import FieldCipher
+
+MASK = "＊＊＊＊"
+
+PUBLIC_ITEMS = (
+    "setai_no",
+    "jumin_shubetsu",
+    "jumin_jotai",
+    "shi",
+    "mei",
+    "shi_kana",
+    "mei_kana",
+    "furigana_shi",
+    "furigana_mei",
+    "name_roman",
+    "kyu_uji",
+    "kyu_uji_kana",
+    "tsusho",
+    "tsusho_kana",
+    "birth_date",
+    "birth_date_text",
+    "sex",
+    "zokugara",
+    "setainushi_name",
+    "honseki",
+    "hittosha",
+    "jumin_date",
+    "jumin_date_text",
+    "jusho_code",
+    "choaza_code",
+    "choaza_name",
+    "banchi",
+    "katagaki",
+    "postal_code",
+    "jusho_date",
+    "todoke_date",
+    "prev_address",
+    "prev_postal_code",
+    "jumin_code",
+    "nationality",
+    "category_30_45",
+    "zairyu_shikaku",
+    "zairyu_kikan",
+    "zairyu_expiry",
+    "zairyu_card_no",
+    "gaikokujin_date",
+    "shojo_jiyu",
+    "shojo_date",
+    "tenshutsu_yotei_address",
+    "tenshutsu_yotei_date",
+    "tenshutsu_kakutei_address",
+    "tenshutsu_kakutei_date",
+    "tennyu_tsuchi_date",
+    "linked_items",
+    "sort_order",
+    "remarks_c",
+)
+
+
+def resident_view(row: Rireki, *, cipher: FieldCipher | None, reveal_mynumber: bool) -> dict[str, Any]:
+    view: dict[str, Any] = {"atena_no": row.atena_no, "rireki_no": row.rireki_no}
+    view.update({name: getattr(row, name) for name in PUBLIC_ITEMS})
+    if row.mynumber_enc is None:
+        view["mynumber"] = None
+    elif reveal_mynumber and cipher is not None:
+        view["mynumber"] = cipher.decrypt(row.mynumber_enc, context=MYNUMBER_CONTEXT)
+    else:
+        view["mynumber"] = MASK
+    return view
+
+
+def get_resident_row(session: Session, atena_no: str, *, as_of: dt.date | None = None) -> Rireki:
+    row = state_as_of(session, atena_no, as_of) if as_of else latest_row(session, atena_no)
+    if row is None:
+        raise NotFound(f"宛名番号 {atena_no} の住民は見つかりません")
+    return row
+
+
+def history(session: Session, atena_no: str) -> list[tuple[Rireki, Ido]]:
+    rows = session.execute(
+        select(Rireki, Ido)
+        .join(Ido, Ido.id == Rireki.ido_id)
+        .where(Rireki.atena_no == atena_no)
+        .order_by(Rireki.rireki_no)
+    ).all()
+    if not rows:
+        raise NotFound(f"宛名番号 {atena_no} の住民は見つかりません")
+    return [(r, i) for r, i in rows]
+
+
+def search(
+    session: Session,
+    *,
+    kana: str | None = None,
+    name: str | None = None,
+    birth_date: dt.date | None = None,
+    setai_no: str | None = None,
+    atena_no: str | None = None,
+    include_removed: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Rireki]:
+    """Current rows matching every given criterion; カナ and 漢字 match by prefix of the search key."""
+    if not any((kana, name, birth_date, setai_no, atena_no)):
+        raise InputError.single(
+            "検索条件", "カナ・氏名・生年月日・世帯番号・宛名番号のいずれかを指定してください"
+        )
+    query: Select[Rireki] = select(Rireki).join(
+        Jumin, and_(Jumin.atena_no == Rireki.atena_no, Jumin.current_rireki_no == Rireki.rireki_no)
+    )
+    if kana:
+        query = query.where(Jumin.kana_key.like(prefix_pattern(kana_search_key(kana)), escape="\\"))
+    if name:
+        query = query.where(Jumin.name_key.like(prefix_pattern(name_search_key(name)), escape="\\"))
+    if birth_date:
+        query = query.where(Jumin.birth_date == birth_date)
+    if setai_no:
+        query = query.where(Jumin.setai_no == setai_no)
+    if atena_no:
+        query = query.where(Jumin.atena_no == atena_no)
+    if not include_removed:
+        query = query.where(Jumin.jumin_jotai.in_(("01", "02")))
+    query = query.order_by(Jumin.kana_key, Jumin.atena_no).limit(limit).offset(offset)
+    return list(session.execute(query).scalars())
