@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from yakuba import __version__
 from yakuba.bootstrap import Yakuba, bootstrap
 from yakuba.config import Settings
 from yakuba.errors import InputError, YakubaError
 from yakuba.security.accounts import AuthenticationError
-from yakuba.security.auth import RequestContext, require
+from yakuba.security.auth import RequestContext, Unauthenticated, require
 from yakuba.security.ratelimit import SlidingWindowLimiter
 from yakuba.validation import problems_from_pydantic
 
@@ -36,6 +37,15 @@ SECURITY_HEADERS = {
     "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a screen is sent to the login page instead of receiving JSON."""
+    return (
+        request.method == "GET"
+        and not request.url.path.startswith("/api/")
+        and "text/html" in request.headers.get("accept", "")
+    )
 
 
 def _error_body(problems: list[tuple[str, str]]) -> dict[str, Any]:
@@ -93,7 +103,9 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
         return JSONResponse(status_code=401, content={"detail": exc.public})
 
     @app.exception_handler(YakubaError)
-    async def _yakuba_error(_request: Request, exc: YakubaError) -> JSONResponse:
+    async def _yakuba_error(request: Request, exc: YakubaError) -> Response:
+        if isinstance(exc, Unauthenticated) and _wants_html(request):
+            return RedirectResponse("/login", status_code=303)
         return JSONResponse(status_code=exc.http_status, content={"detail": str(exc)})
 
     @app.get("/healthz", tags=["運用"], summary="稼働確認")
@@ -124,12 +136,10 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
 
 def _mount_static(app: FastAPI) -> None:
     from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
 
-    try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:  # pragma: no cover - the package is a declared dependency
-        return
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+    app.mount("/static/ui", StaticFiles(directory=Path(__file__).parent / "ui" / "static"), name="ui")
 
 
 def _include_routers(app: FastAPI) -> None:
@@ -137,6 +147,7 @@ def _include_routers(app: FastAPI) -> None:
     from yakuba.audit.api import router as audit_router
     from yakuba.juki.api import router as juki_router
     from yakuba.security.api import router as auth_router
+    from yakuba.ui.routes import router as ui_router
 
-    for router in (auth_router, juki_router, audit_router, admin_router):
+    for router in (auth_router, juki_router, audit_router, admin_router, ui_router):
         app.include_router(router)

@@ -14,11 +14,12 @@ app.add_typer(db_app, name="db")
 
 
 def _register_admin() -> None:
-    from yakuba.cli_admin import audit_app, token_app, user_app
+    from yakuba.cli_admin import audit_app, keys_app, token_app, user_app
 
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(keys_app, name="keys")
 
 
 def _settings(db: Path | None = None) -> Settings:
@@ -61,11 +62,12 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="生成だけして起動しない"),
 ) -> None:
     """架空の町を生成し（未生成の場合のみ）、http://127.0.0.1:8000 で起動します。"""
-    from yakuba.demo.setup import ensure_demo
+    from yakuba.demo.setup import ensure_demo, use_overlay
 
     settings = _settings(db)
-    ensure_demo(settings, db_path=db, residents=residents, seed=seed, echo=typer.echo)
+    overlay = ensure_demo(settings, db_path=db, residents=residents, seed=seed, echo=typer.echo)
     if not no_serve:
+        use_overlay(overlay)
         typer.echo(f"http://{settings.host}:{settings.port}/ で起動します（Ctrl+C で終了）")
         _serve(settings)
 

@@ -164,3 +164,60 @@ def audit_verify() -> None:
         return
     typer.echo(f"監査ログの異常: {result.reason}", err=True)
     raise typer.Exit(1)
+
+
+keys_app = typer.Typer(help="項目暗号化の鍵", no_args_is_help=True)
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """新しい暗号鍵を作って有効にします。古い鍵は復号のために残ります（再暗号化は keys reencrypt）。"""
+    from yakuba.security.crypto import KeyRing
+
+    settings = Settings()
+    ring = KeyRing.load(settings.key_dir)
+    rotated = ring.rotate(settings.key_dir)
+    yakuba = bootstrap(settings)
+    _admin_audit(
+        yakuba,
+        "keys rotate",
+        f"暗号鍵を更新（有効な鍵 {rotated.active_key.key_id}）",
+        {"active_key": rotated.active_key.key_id, "keys": list(rotated.key_ids)},
+    )
+    typer.echo(
+        f"新しい鍵 {rotated.active_key.key_id} を有効にしました（保持している鍵 {len(rotated.key_ids)} 個）。"
+    )
+
+
+@keys_app.command("reencrypt")
+def keys_reencrypt(batch: int = typer.Option(1000, "--batch", min=1, help="1トランザクションの件数")) -> None:
+    """暗号化された項目を有効な鍵で暗号化し直します（値そのものは変わりません）。"""
+    from sqlalchemy import select
+
+    from yakuba.juki.models import Rireki
+    from yakuba.juki.service import MYNUMBER_CONTEXT
+    from yakuba.security.accounts import TOTP_CONTEXT
+    from yakuba.security.models import StaffUser
+
+    yakuba = _container()
+    cipher = yakuba.cipher
+    moved = 0
+    for model, column, context in (
+        (Rireki, Rireki.mynumber_enc, MYNUMBER_CONTEXT),
+        (StaffUser, StaffUser.totp_secret_enc, TOTP_CONTEXT),
+    ):
+        while True:
+            with yakuba.uow() as uow:
+                rows = [
+                    r
+                    for r in uow.session.execute(select(model).where(column.is_not(None))).scalars()
+                    if cipher.needs_rotation(getattr(r, column.key))
+                ][:batch]
+                for row in rows:
+                    setattr(row, column.key, cipher.reencrypt(getattr(row, column.key), context=context))
+                uow.commit()
+            moved += len(rows)
+            if len(rows) < batch:
+                break
+    _admin_audit(yakuba, "keys reencrypt", f"{moved} 件を有効な鍵で再暗号化", {"count": moved})
+    typer.echo(f"{moved} 件を再暗号化しました。")

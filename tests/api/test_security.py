@@ -433,3 +433,27 @@ def test_bad_input_names_the_field_in_japanese(
     response = client.get("/api/v1/juki/residents", params=query, headers=token_for("clerk"))
     assert response.status_code == 422
     assert message in [e["message"] for e in response.json()["errors"]]
+
+
+def test_personal_data_responses_carry_their_classification_label(
+    client: TestClient,
+    household: Registered,
+    make_staff: Callable[..., StaffAccount],
+    token_for: Callable[[str], dict[str, str]],
+) -> None:
+    # ガイドライン §1.3: 情報資産の分類（機密性・完全性・可用性）と取扱制限の明示.
+    import urllib.parse
+
+    make_staff("manager", ["juki_manager"])
+    auth = token_for("manager")
+    head = household.atena_nos[0]
+    plain = client.get(f"/api/v1/juki/residents/{head}", headers=auth)
+    assert plain.headers["X-Yakuba-Classification"] == "C=3B; I=2; A=2"
+    revealed = client.get(
+        f"/api/v1/juki/residents/{head}",
+        params={"reveal_mynumber": "true", "purpose": "番号確認"},
+        headers=auth,
+    )
+    assert revealed.headers["X-Yakuba-Classification"].startswith("C=3A")
+    marking = urllib.parse.unquote(revealed.headers["X-Yakuba-Marking"])
+    assert marking.startswith("機密性3A") and "【暗号化必須】" in marking

@@ -46,7 +46,7 @@ SAT_10 = dt.datetime(2026, 11, 28, 10, 0, tzinfo=JST)
 def shipped_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Only the shipped access-policy and classification files, so other parameter files cannot interfere."""
     folder = tmp_path_factory.mktemp("params")
-    for name in ("access_policy.yaml", "classification.yaml"):
+    for name in ("access_policy.yaml", "classification.yaml", "security.yaml"):
         shutil.copy(DATA_DIR / name, folder / name)
     return folder
 
@@ -58,7 +58,10 @@ def policy(shipped_dir: Path) -> Policy:
 
 @pytest.fixture(scope="module")
 def raw_policy(shipped_dir: Path) -> dict[str, Any]:
-    value: dict[str, Any] = load([shipped_dir]).get(POLICY_KEY, on=ON)
+    shipped = load([shipped_dir])
+    value: dict[str, Any] = dict(shipped.get(POLICY_KEY, on=ON))
+    # The role labels come from security.roles, as load_policy merges them.
+    value["roles"] = {role: spec["label"] for role, spec in shipped.get("security.roles", on=ON).items()}
     return value
 
 

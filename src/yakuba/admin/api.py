@@ -43,7 +43,9 @@ def _user_view(user: StaffUser) -> dict[str, Any]:
 
 
 @router.get("/users", summary="職員アカウントの一覧")
-def list_users(ctx: RequestContext = require("admin.users")) -> dict[str, Any]:
+def list_users(
+    ctx: RequestContext = require("admin.users", categories=("security.users",)),
+) -> dict[str, Any]:
     """職員アカウントの一覧（パスワード・秘密鍵は含みません）。"""
     users = ctx.uow.session.execute(select(StaffUser).order_by(StaffUser.login)).scalars().all()
     ctx.audit.record_count = len(users)
@@ -52,7 +54,9 @@ def list_users(ctx: RequestContext = require("admin.users")) -> dict[str, Any]:
 
 
 @router.post("/users", summary="職員アカウントの作成", status_code=201)
-def create_user(body: UserCreate, ctx: RequestContext = require("admin.users")) -> dict[str, Any]:
+def create_user(
+    body: UserCreate, ctx: RequestContext = require("admin.users", categories=("security.users",))
+) -> dict[str, Any]:
     """職員アカウントを作成します。初回ログイン時に二要素認証（TOTP）を登録します。"""
     user, _secret = accounts.add_user(
         ctx.uow,
@@ -72,7 +76,9 @@ def create_user(body: UserCreate, ctx: RequestContext = require("admin.users")) 
 
 
 @router.post("/users/{login}/disable", summary="職員アカウントの無効化")
-def disable_user(login: str, ctx: RequestContext = require("admin.users")) -> dict[str, Any]:
+def disable_user(
+    login: str, ctx: RequestContext = require("admin.users", categories=("security.users",))
+) -> dict[str, Any]:
     """アカウントを無効にし、開いているセッションを終了します。"""
     user = accounts.set_disabled(ctx.uow, login, True)
     ctx.audit.detail["disabled_user"] = login
@@ -81,7 +87,9 @@ def disable_user(login: str, ctx: RequestContext = require("admin.users")) -> di
 
 
 @router.post("/users/{login}/unlock", summary="ロックの解除")
-def unlock_user(login: str, ctx: RequestContext = require("admin.users")) -> dict[str, Any]:
+def unlock_user(
+    login: str, ctx: RequestContext = require("admin.users", categories=("security.users",))
+) -> dict[str, Any]:
     """ログイン失敗によるロックを解除します。"""
     user = accounts.unlock(ctx.uow, login)
     ctx.audit.detail["unlocked_user"] = login

@@ -50,7 +50,7 @@ def entries(
     result: str | None = Query(None, description="結果 success / denied / failure / error"),
     limit: int = Query(100, ge=1, le=1000, description="件数"),
     offset: int = Query(0, ge=0, description="開始位置"),
-    ctx: RequestContext = require("audit.read"),
+    ctx: RequestContext = require("audit.read", categories=("audit.log",)),
 ) -> dict[str, Any]:
     """条件に合う監査ログ（新しい順）。閲覧したこと自体も監査ログに残ります。"""
     found = service.search(
@@ -71,7 +71,7 @@ def entries(
 
 
 @router.get("/verify", summary="監査ログの改ざん検証")
-def verify_chain(ctx: RequestContext = require("audit.read")) -> dict[str, Any]:
+def verify_chain(ctx: RequestContext = require("audit.read", categories=("audit.log",))) -> dict[str, Any]:
     """ハッシュチェーンを再計算し、改ざん・削除があれば最初の記録を示します。"""
     result = service.verify(ctx.uow.session)
     ctx.commit()
@@ -88,7 +88,7 @@ def review(
     kind: str,
     start: str | None = Query(None, description="開始日（省略時は30日前）"),
     end: str | None = Query(None, description="終了日（省略時は今日）"),
-    ctx: RequestContext = require("audit.read"),
+    ctx: RequestContext = require("audit.read", categories=("audit.log",)),
 ) -> dict[str, Any]:
     """仕様書の定型分析。
 

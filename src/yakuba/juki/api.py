@@ -28,7 +28,7 @@ def search_residents(
     include_removed: bool = Query(False, description="除票も含める"),
     limit: int = Query(50, ge=1, le=200, description="件数"),
     offset: int = Query(0, ge=0, description="開始位置"),
-    ctx: RequestContext = require("juki.read"),
+    ctx: RequestContext = require("juki.read", categories=("juki.resident",)),
 ) -> dict[str, Any]:
     """条件に合う住民の一覧（現在の住民票）。個人番号は含みません。"""
     rows = queries.search(
@@ -56,7 +56,7 @@ def get_resident(
     atena_no: str,
     as_of: str | None = Query(None, description="基準日（この日時点の記載内容。省略時は現在）"),
     reveal_mynumber: bool = Query(False, description="個人番号を表示する（権限と業務目的が必要）"),
-    ctx: RequestContext = require("juki.read"),
+    ctx: RequestContext = require("juki.read", categories=("juki.resident",)),
 ) -> dict[str, Any]:
     """一人の住民票の記載事項。個人番号は権限 juki.mynumber.read と業務目的の申告がある場合だけ表示します。"""
     row = queries.get_resident_row(ctx.uow.session, atena_no, as_of=_date(as_of, "基準日"))
@@ -65,12 +65,16 @@ def get_resident(
     reveal = reveal_mynumber and ctx.allows("juki.mynumber.read", sensitivity="3A").allowed
     view = queries.resident_view(row, cipher=ctx.uow.cipher, reveal_mynumber=reveal)
     ctx.audit.mynumber_revealed = reveal and view["mynumber"] is not None
+    if ctx.audit.mynumber_revealed:
+        ctx.label("juki.resident", "juki.mynumber")
     ctx.commit()
     return view
 
 
 @router.get("/residents/{atena_no}/history", summary="住民票の履歴")
-def resident_history(atena_no: str, ctx: RequestContext = require("juki.read")) -> dict[str, Any]:
+def resident_history(
+    atena_no: str, ctx: RequestContext = require("juki.read", categories=("juki.history",))
+) -> dict[str, Any]:
     """異動ごとの履歴（異動日・届出日・処理日・操作者）。個人番号は含みません。"""
     rows = queries.history(ctx.uow.session, atena_no)
     ctx.touched(atena_no)

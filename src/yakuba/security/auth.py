@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.params import Depends as DependsParam
 
 from yakuba.audit.service import AuditRecord
@@ -35,6 +35,7 @@ from yakuba.security.accounts import (
     resolve_session,
     resolve_token,
 )
+from yakuba.security.classification import Label, label_for, most_restrictive
 from yakuba.security.policy import AccessRequest, Decision, evaluate, load_policy
 from yakuba.uow import Actor, UnitOfWork
 
@@ -42,6 +43,8 @@ SESSION_COOKIE = "yakuba_session"
 CSRF_HEADER = "X-CSRF-Token"
 PURPOSE_HEADER = "X-Yakuba-Purpose"
 PERMISSION_ATTR = "__yakuba_permission__"
+CLASSIFICATION_HEADER = "X-Yakuba-Classification"
+MARKING_HEADER = "X-Yakuba-Marking"  # percent-encoded 「機密性3B・完全性2・可用性2【…】」
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # (path, method) pairs reachable without login: the health check, the login itself and the public
@@ -54,7 +57,6 @@ OPEN_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("/api/v1/auth/logout", "POST"),
         ("/login", "GET"),
         ("/login", "POST"),
-        ("/login/enrol", "GET"),
         ("/login/enrol", "POST"),
         ("/logout", "POST"),
         ("/verify/{issuance_id}", "GET"),
@@ -94,6 +96,7 @@ class RequestContext:
     permission: str
     purpose: str | None
     decision: Decision
+    response: Response
     audit: AuditDraft = field(default_factory=AuditDraft)
     audited: bool = False
 
@@ -112,6 +115,17 @@ class RequestContext:
             {"permission": permission, "allowed": decision.allowed, "reason": decision.reason}
         )
         return decision
+
+    def label(self, *categories: str) -> Label:
+        """Mark the response with the most restrictive 自治体機密性 label of the data it carries."""
+        today = self.yakuba.clock().date()
+        label = most_restrictive([label_for(c, today) for c in categories])
+        self.response.headers[CLASSIFICATION_HEADER] = (
+            f"C={label.confidentiality}; I={label.integrity}; A={label.availability}"
+        )
+        self.response.headers[MARKING_HEADER] = urllib.parse.quote(label.marking())
+        self.audit.detail["classification"] = label.confidentiality
+        return label
 
     def touched(self, *atena_nos: str, shien: bool = False) -> None:
         self.audit.subjects.extend(a for a in atena_nos if a not in self.audit.subjects)
@@ -233,10 +247,14 @@ class Unauthenticated(YakubaError):
     http_status = 401
 
 
-def require(permission: str, *, sensitivity: str = "3B") -> Any:
-    """Declare the permission a route needs; returns the FastAPI dependency giving a RequestContext."""
+def require(permission: str, *, sensitivity: str = "3B", categories: tuple[str, ...] = ()) -> Any:
+    """Declare the permission a route needs; returns the FastAPI dependency giving a RequestContext.
 
-    def dependency(request: Request) -> Iterator[RequestContext]:
+    ``categories`` are the data categories (security.classification) the route returns: the response
+    carries their most restrictive label.
+    """
+
+    def dependency(request: Request, response: Response) -> Iterator[RequestContext]:
         yakuba: Yakuba = request.app.state.yakuba
         purpose = declared_purpose(request)
         try:
@@ -296,7 +314,9 @@ def require(permission: str, *, sensitivity: str = "3B") -> Any:
             is_contractor=principal.is_contractor,
         )
         with yakuba.uow(actor) as uow:
-            ctx = RequestContext(principal, uow, request, permission, purpose, decision)
+            ctx = RequestContext(principal, uow, request, permission, purpose, decision, response)
+            if categories:
+                ctx.label(*categories)
             try:
                 yield ctx
             except Exception as exc:

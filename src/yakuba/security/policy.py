@@ -514,12 +514,21 @@ _CACHE: dict[int, tuple[object, Policy]] = {}
 
 def load_policy(on: dt.date, parameters: ParameterSet | None = None) -> Policy:
     """The access policy in force on ``on`` (shipped defaults plus the municipal overlay), validated."""
-    raw = (parameters or default_parameters()).get(POLICY_KEY, on=on)
+    source = parameters or default_parameters()
+    raw = source.get(POLICY_KEY, on=on)
+    try:
+        role_table = source.get("security.roles", on=on)
+    except ParameterError:
+        role_table = None
     cached = _CACHE.get(id(raw))
-    if cached is not None and cached[0] is raw:
+    if cached is not None and cached[0] == (raw, role_table):
         return cached[1]
-    policy = policy_from_mapping(raw)
+    merged = raw
+    if isinstance(raw, Mapping) and "roles" not in raw and isinstance(role_table, Mapping):
+        # One role table for the whole system: the labels come from security.roles.
+        merged = {**raw, "roles": {role: spec.get("label", role) for role, spec in role_table.items()}}
+    policy = policy_from_mapping(merged)
     if len(_CACHE) > 32:
         _CACHE.clear()
-    _CACHE[id(raw)] = (raw, policy)  # keep ``raw`` alive so its id is not reused
+    _CACHE[id(raw)] = ((raw, role_table), policy)  # keep ``raw`` alive so its id is not reused
     return policy
