@@ -62,9 +62,15 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="生成だけして起動しない"),
 ) -> None:
     """架空の町を生成し（未生成の場合のみ）、http://127.0.0.1:8000 で起動します。"""
+    import os
+
+    from yakuba.demo.generator import generate_town
     from yakuba.demo.setup import ensure_demo, use_overlay
 
     settings = _settings(db)
+    if "YAKUBA_MUNICIPALITY_NAME" not in os.environ:  # the screens name the town the data describes
+        town, _households = generate_town(residents=residents, seed=seed)
+        settings = settings.model_copy(update={"municipality_name": town.name})
     overlay = ensure_demo(settings, db_path=db, residents=residents, seed=seed, echo=typer.echo)
     if not no_serve:
         use_overlay(overlay)
