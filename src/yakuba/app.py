@@ -11,13 +11,14 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.orm.exc import StaleDataError
 
 from yakuba import __version__
 from yakuba.bootstrap import Yakuba, bootstrap
 from yakuba.config import Settings
 from yakuba.errors import InputError, YakubaError
 from yakuba.security.accounts import AuthenticationError
-from yakuba.security.auth import RequestContext, Unauthenticated, require
+from yakuba.security.auth import RequestContext, Unauthenticated, check_route_declarations, require
 from yakuba.security.ratelimit import SlidingWindowLimiter
 from yakuba.validation import problems_from_pydantic
 
@@ -27,6 +28,8 @@ yakuba — 標準準拠 基幹業務システム（住民記録・印鑑登録�
 すべての業務 API は認証済みの職員（またはトークン）を必要とし、個人情報の参照・更新は監査ログに記録されます。
 入力誤りは HTTP 422 で、項目名を含む日本語のメッセージを返します。
 """
+
+LOST_UPDATE_MESSAGE = "他の職員が先に同じ世帯・住民を更新しました。画面を読み込み直してから入力してください。"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -102,6 +105,10 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
     async def _auth_error(_request: Request, exc: AuthenticationError) -> JSONResponse:
         return JSONResponse(status_code=401, content={"detail": exc.public})
 
+    @app.exception_handler(StaleDataError)
+    async def _lost_update(_request: Request, _exc: StaleDataError) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": LOST_UPDATE_MESSAGE})
+
     @app.exception_handler(YakubaError)
     async def _yakuba_error(request: Request, exc: YakubaError) -> Response:
         if isinstance(exc, Unauthenticated) and _wants_html(request):
@@ -131,6 +138,7 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
 
     _mount_static(app)
     _include_routers(app)
+    check_route_declarations(app.routes)  # no route may exist without a declared permission
     return app
 
 

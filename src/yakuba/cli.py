@@ -1,4 +1,4 @@
-"""The ``yakuba`` command: serve, migrate, demo (and, with later modules, users, tokens, audit)."""
+"""The ``yakuba`` command: serve, migrate, demo; users, tokens, keys and audit come from ``cli_admin``."""
 
 from __future__ import annotations
 

@@ -34,9 +34,6 @@ class Settings(BaseSettings):
     municipality_name: str = Field(default="やくば町")
     municipality_type: MunicipalityType = MunicipalityType.CHOSON
     prefecture_name: str = Field(default="東京都")
-    params_overlay: Path | None = Field(
-        default=None, description="団体独自の設定値（パラメータ）の上書きフォルダ"
-    )
     cookie_secure: bool = Field(
         default=True, description="Cookie に Secure 属性を付ける（localhost でも有効）"
     )

@@ -8,6 +8,8 @@ from typing import Any
 FIELD_LABELS: dict[str, str] = {
     "login": "ログインID",
     "password": "パスワード",
+    "current": "現在のパスワード",
+    "new": "新しいパスワード",
     "code": "確認コード",
     "birth_date": "生年月日",
     "shi": "氏",

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
@@ -23,7 +22,13 @@ from yakuba.audit.models import AuditEntry
 from yakuba.audit.service import verify
 from yakuba.bootstrap import Yakuba
 from yakuba.juki.service import Registered
-from yakuba.security.auth import OPEN_ROUTES, route_permission
+from yakuba.security.auth import (
+    OPEN_ROUTES,
+    UndeclaredRoute,
+    check_route_declarations,
+    iter_api_routes,
+    route_permission,
+)
 
 from .conftest import OFFICE_HOURS_NOW, StaffAccount, login_with_totp
 
@@ -73,29 +78,50 @@ EXPECTED_MATRIX: dict[str, set[str]] = {
 ALL_ROLES = sorted(params.get("security.roles", on=OFFICE_HOURS_NOW.date()))
 
 
-def _dependency_calls(route: APIRoute) -> list[Callable[..., Any]]:
-    calls: list[Callable[..., Any]] = []
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        if dep.call is not None:
-            calls.append(dep.call)
-        stack.extend(dep.dependencies)
-    return calls
-
-
 def _routes(yakuba: Yakuba) -> list[tuple[str, str, str | None]]:
     app = create_app(container=yakuba)
-    found = []
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            for method in sorted(route.methods):
-                found.append((route.path, method, route_permission(_dependency_calls(route))))
-    return found
+    return [
+        (path, method, route_permission(route))
+        for path, route in iter_api_routes(app.routes)
+        for method in sorted(route.methods)
+    ]
+
+
+def test_the_route_walk_sees_every_business_router(yakuba: Yakuba) -> None:
+    paths = {path for path, _method, _permission in _routes(yakuba)}
+    for expected in (
+        "/api/v1/juki/residents/{atena_no}",
+        "/api/v1/audit/reviews/{kind}",
+        "/api/v1/admin/users/{login}/disable",
+        "/api/v1/auth/login",
+        "/login",
+        "/",
+    ):
+        assert expected in paths
+    assert len(paths) >= 17
+
+
+def test_an_undeclared_route_stops_the_app_from_starting(yakuba: Yakuba) -> None:
+    from fastapi import APIRouter
+
+    app = create_app(container=yakuba)
+    rogue = APIRouter()
+
+    @rogue.get("/api/v1/rogue")
+    def rogue_route() -> dict[str, str]:
+        return {}
+
+    app.include_router(rogue)
+    with pytest.raises(UndeclaredRoute, match="GET /api/v1/rogue は権限を宣言していません"):
+        check_route_declarations(app.routes)
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{atena_no}", "0000000000").replace("{login}", "nobody").replace("{issuance_id}", "x")
+    return (
+        path.replace("{atena_no}", "0000000000")
+        .replace("{login}", "nobody")
+        .replace("{kind}", "failed-logins")
+    )
 
 
 def test_every_route_declares_a_known_permission_or_is_explicitly_open(yakuba: Yakuba) -> None:
@@ -457,3 +483,124 @@ def test_personal_data_responses_carry_their_classification_label(
     assert revealed.headers["X-Yakuba-Classification"].startswith("C=3A")
     marking = urllib.parse.unquote(revealed.headers["X-Yakuba-Marking"])
     assert marking.startswith("機密性3A") and "【暗号化必須】" in marking
+
+
+def test_a_disabled_account_cannot_log_in_and_its_sessions_end(
+    yakuba: Yakuba, client: TestClient, make_staff: Callable[..., StaffAccount]
+) -> None:
+    from yakuba.security import accounts
+
+    clerk = make_staff("clerk", ["juki_clerk"])
+    login_with_totp(client, clerk)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    with yakuba.uow() as uow:
+        accounts.set_disabled(uow, "clerk", True)
+        uow.commit()
+    assert client.get("/api/v1/auth/me").status_code == 401
+    refused = client.post("/api/v1/auth/login", json={"login": "clerk", "password": clerk.password})
+    assert refused.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("login", "roles", "extra", "message"),
+    [
+        # ガイドライン: 特権IDは業務用IDと分ける.
+        (
+            "mixed",
+            ["sysadmin", "juki_clerk"],
+            {},
+            "ロール: 特権アカウント（システム管理者）は業務のロールと分けて作成してください",
+        ),
+        # 委託事業者: 承認者は在籍する職員.
+        (
+            "vendor2",
+            ["contractor"],
+            {"contractor": True, "until": dt.date(2027, 1, 1), "approver": "nobody"},
+            "承認者: 在籍する職員のログインIDを指定してください",
+        ),
+        (
+            "vendor3",
+            ["juki_clerk"],
+            {"contractor": True, "until": dt.date(2027, 1, 1), "approver": "approver"},
+            "ロール: 委託事業者アカウントに付与できるのは contractor（委託事業者）だけです",
+        ),
+        (
+            "clerk2",
+            ["contractor"],
+            {},
+            "ロール: contractor ロールは委託事業者アカウント（--contractor）にだけ付与できます",
+        ),
+        ("ab", ["juki_clerk"], {}, "ログインID: 英小文字・数字・._- の3〜64文字で指定してください"),
+    ],
+)
+def test_account_rules_are_enforced_with_japanese_messages(
+    make_staff: Callable[..., StaffAccount], login: str, roles: list[str], extra: dict[str, Any], message: str
+) -> None:
+    from yakuba.errors import InputError
+
+    make_staff("approver", ["juki_manager"])
+    with pytest.raises(InputError) as caught:
+        make_staff(login, roles, **extra)
+    assert str(caught.value) == message
+
+
+def test_a_clerk_changes_their_own_password(
+    client: TestClient, make_staff: Callable[..., StaffAccount], token_for: Callable[[str], dict[str, str]]
+) -> None:
+    clerk = make_staff("clerk", ["juki_clerk"])
+    auth = token_for("clerk")
+    bad = client.post("/api/v1/auth/password", json={"current": "wrong", "new": "x"}, headers=auth)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["message"] == "現在のパスワード: 正しくありません"
+    ok = client.post(
+        "/api/v1/auth/password",
+        json={"current": clerk.password, "new": "a-brand-new-passphrase-9"},
+        headers=auth,
+    )
+    assert ok.status_code == 200, ok.text
+    old = client.post("/api/v1/auth/login", json={"login": "clerk", "password": clerk.password})
+    assert old.status_code == 401
+
+
+def test_auditor_reads_entries_verifies_the_chain_and_runs_the_canned_reviews(
+    client: TestClient,
+    household: Registered,
+    make_staff: Callable[..., StaffAccount],
+    token_for: Callable[[str], dict[str, str]],
+    clock: Callable[[dt.datetime], None],
+) -> None:
+    # 住民記録システム標準仕様書 j1370: 夜間・休日のアクセス、ログイン失敗、大量検索の定型分析.
+    make_staff("clerk", ["juki_clerk"])
+    make_staff("auditor", ["auditor"])
+    clerk = token_for("clerk")
+    client.get(f"/api/v1/juki/residents/{household.atena_nos[0]}", headers=clerk)
+    for _ in range(3):
+        client.post("/api/v1/auth/login", json={"login": "clerk", "password": "wrong"})
+    auditor = token_for("auditor")
+    found = client.get("/api/v1/audit/entries", params={"subject": household.atena_nos[0]}, headers=auditor)
+    assert found.status_code == 200
+    assert [e["login"] for e in found.json()["items"]] == ["clerk"]
+    verified = client.get("/api/v1/audit/verify", headers=auditor).json()
+    assert verified["ok"] is True and verified["checked"] >= 5
+    failed = client.get("/api/v1/audit/reviews/failed-logins", headers=auditor).json()
+    assert [(i["login"], i["failures"]) for i in failed["items"]] == [("clerk", 3)]
+    unknown = client.get("/api/v1/audit/reviews/everything", headers=auditor)
+    assert unknown.status_code == 422
+
+
+def test_admin_disables_and_unlocks_accounts_over_the_api(
+    client: TestClient, make_staff: Callable[..., StaffAccount], token_for: Callable[[str], dict[str, str]]
+) -> None:
+    clerk = make_staff("clerk", ["juki_clerk"])
+    make_staff("admin", ["sysadmin"])
+    admin = token_for("admin")
+    for _ in range(params.get("security.auth.max_failed_logins", on=OFFICE_HOURS_NOW.date())):
+        client.post("/api/v1/auth/login", json={"login": "clerk", "password": "wrong"})
+    users = {u["login"]: u for u in client.get("/api/v1/admin/users", headers=admin).json()["items"]}
+    assert users["clerk"]["locked_until"] is not None
+    assert client.post("/api/v1/admin/users/clerk/unlock", headers=admin).json()["locked_until"] is None
+    assert (
+        client.post("/api/v1/auth/login", json={"login": "clerk", "password": clerk.password}).status_code
+        == 200
+    )
+    assert client.post("/api/v1/admin/users/clerk/disable", headers=admin).json()["disabled"] is True

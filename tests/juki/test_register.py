@@ -102,3 +102,48 @@ def test_dates_and_reasons_are_checked(yakuba: Yakuba, kwargs: dict[str, object]
     args.update(kwargs)
     with pytest.raises(InputError, match=message), yakuba.uow() as uow:
         register_household(uow, persons=[_person()], address=ADDRESS, today=dt.date(2026, 4, 10), **args)  # type: ignore[arg-type]
+
+
+def test_the_projection_is_derived_state_that_rebuilds_identically(yakuba: Yakuba) -> None:
+    from yakuba.juki.history import rebuild_projection
+    from yakuba.juki.models import Jumin, Setai
+
+    with yakuba.uow() as uow:
+        for n in range(3):
+            register_household(
+                uow,
+                jiyu_code="A01",
+                persons=[_person(mei=f"太郎{n}"), _person(mei="花子", sex="2", zokugara="妻")],
+                address=ADDRESS,
+                ido_date=dt.date(2026, 4, 1),
+                todoke_date=dt.date(2026, 4, 1),
+                today=dt.date(2026, 4, 1),
+            )
+        uow.commit()
+
+    def snapshot() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        with yakuba.uow() as uow:
+            people = [
+                (
+                    j.atena_no,
+                    j.current_rireki_no,
+                    j.setai_no,
+                    j.jumin_jotai,
+                    j.kana_key,
+                    j.name_key,
+                    j.birth_date,
+                )
+                for j in uow.session.execute(select(Jumin).order_by(Jumin.atena_no)).scalars()
+            ]
+            setai = [
+                (s.setai_no, s.member_count)
+                for s in uow.session.execute(select(Setai).order_by(Setai.setai_no)).scalars()
+            ]
+            return people, setai
+
+    before = snapshot()
+    with yakuba.uow() as uow:
+        assert rebuild_projection(uow.session) == 6
+        uow.commit()
+    assert snapshot() == before
+    assert [count for _no, count in before[1]] == [2, 2, 2]

@@ -1,7 +1,8 @@
 """``yakuba demo``: build the synthetic town once, then reuse it.
 
-The town is written through the 住民記録 commands themselves (one 転入 per household, one 出生
-for each child born after the household arrived), so the demo exercises the real rules and history.
+The town is written through the 住民記録 command itself (one 記載 per household: 国内転入, or 出生
+when its 世帯主 was born here), so the demo exercises the real rules and history. Richer history
+(moves, deaths, 世帯変更 over ten years) comes with the scale generator.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from yakuba.juki.models import Ido, Jumin, Rireki, Setai
@@ -118,3 +118,30 @@ def state_as_of(session: Session, atena_no: str, on: dt.date) -> Rireki | None:
         .order_by(Rireki.rireki_no.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def rebuild_projection(session: Session) -> int:
+    """Rebuild ``juki_jumin`` and ``juki_setai`` from the history alone; returns the number of persons.
+
+    The projection is derived state: after this, it must equal what the commands maintained.
+    """
+    session.execute(delete(Jumin))
+    session.execute(delete(Setai))
+    session.flush()
+    latest = (
+        select(Rireki.atena_no, func.max(Rireki.rireki_no).label("rireki_no"))
+        .join(Ido, Ido.id == Rireki.ido_id)
+        .where(Ido.status == "hon")
+        .group_by(Rireki.atena_no)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Rireki)
+        .join(latest, (latest.c.atena_no == Rireki.atena_no) & (latest.c.rireki_no == Rireki.rireki_no))
+        .order_by(Rireki.atena_no)
+    ).scalars()
+    count = 0
+    for row in rows:
+        project(session, row)
+        count += 1
+    return count

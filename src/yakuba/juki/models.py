@@ -4,7 +4,7 @@ The model follows 住民記録システム標準仕様書 第1.0版 j200: every 
 touches, a complete snapshot row keyed by (宛名番号, 履歴番号). No row is ever updated or deleted;
 the current state is the latest 本登録 row. ``juki_jumin`` is a projection (one row per person)
 holding the pointer to that row, an optimistic-lock version and the search keys: it can be rebuilt
-from the history at any time (``juki.projection.rebuild``).
+from the history at any time (``juki.history.rebuild_projection``).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from yakuba import params
 from yakuba.errors import Forbidden, InputError, YakubaError
 from yakuba.security.models import ApiToken, LoginSession, StaffUser
-from yakuba.security.passwords import hash_password, password_problems, verify_password
+from yakuba.security.passwords import hash_password, needs_rehash, password_problems, verify_password
 from yakuba.security.totp import new_secret, verify_totp
 from yakuba.uow import UnitOfWork
 
@@ -250,6 +250,8 @@ def authenticate(
 
     if not verify_password(user.password_hash, password):
         raise fail(f"パスワード誤り {login}")
+    if needs_rehash(user.password_hash):  # hashing parameters were raised since this hash was made
+        user.password_hash = hash_password(password)
     if user.totp_enrolled:
         step = verify_totp(totp_secret(uow, user), code or "", at=now, last_used_step=user.totp_last_step)
         if step is None:
@@ -258,6 +260,24 @@ def authenticate(
     user.failed_count = 0
     user.locked_until = None
     return user, not user.totp_enrolled
+
+
+def change_password(
+    uow: UnitOfWork, user: StaffUser, *, current: str, new: str, now: dt.datetime | None = None
+) -> None:
+    """The holder changes their own password; other sessions of the account are ended."""
+    now = now or _utcnow()
+    if not verify_password(user.password_hash, current):
+        raise InputError.single("現在のパスワード", "正しくありません")
+    if current == new:
+        raise InputError.single("新しいパスワード", "現在のパスワードと同じものは使えません")
+    problems = password_problems(
+        new, login=user.login, min_length=params.get("security.auth.password_min_length", on=now.date())
+    )
+    if problems:
+        raise InputError(*[("新しいパスワード", p) for p in problems])
+    user.password_hash = hash_password(new)
+    user.password_changed_at = now
 
 
 def complete_enrolment(uow: UnitOfWork, user: StaffUser, code: str, now: dt.datetime | None = None) -> None:

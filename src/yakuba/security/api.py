@@ -17,6 +17,7 @@ from yakuba.errors import YakubaError
 from yakuba.security.accounts import (
     AuthenticationError,
     authenticate,
+    change_password,
     complete_enrolment,
     end_session,
     principal_for,
@@ -32,6 +33,7 @@ from yakuba.security.auth import (
     require,
     write_separately,
 )
+from yakuba.security.models import StaffUser
 from yakuba.security.totp import provisioning_uri, qr_svg
 
 router = APIRouter(prefix="/api/v1/auth", tags=["認証"])
@@ -45,6 +47,11 @@ class LoginRequest(BaseModel):
     login: str = Field(max_length=64, description="ログインID")
     password: str = Field(max_length=200, description="パスワード")
     code: str | None = Field(default=None, max_length=10, description="認証アプリの確認コード（6桁）")
+
+
+class PasswordChange(BaseModel):
+    current: str = Field(max_length=200, description="現在のパスワード")
+    new: str = Field(max_length=200, description="新しいパスワード")
 
 
 class EnrolRequest(BaseModel):
@@ -198,3 +205,14 @@ def me(ctx: RequestContext = require("self.account")) -> dict[str, Any]:
         "is_contractor": p.is_contractor,
         "csrf_token": p.csrf_token,
     }
+
+
+@router.post("/password", summary="パスワードの変更")
+def password(body: PasswordChange, ctx: RequestContext = require("self.account")) -> dict[str, str]:
+    """ログイン中の職員が自分のパスワードを変更します。"""
+    user = ctx.uow.session.get(StaffUser, ctx.principal.login)
+    assert user is not None
+    change_password(ctx.uow, user, current=body.current, new=body.new, now=ctx.yakuba.clock())
+    ctx.audit.detail["password_changed"] = True
+    ctx.commit()
+    return {"status": "ok"}

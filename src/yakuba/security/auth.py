@@ -16,12 +16,13 @@ one has none (only ``OPEN_ROUTES`` may go without).
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, Request, Response
-from fastapi.params import Depends as DependsParam
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from yakuba.audit.service import AuditRecord
 from yakuba.audit.service import append as append_audit
@@ -47,8 +48,8 @@ CLASSIFICATION_HEADER = "X-Yakuba-Classification"
 MARKING_HEADER = "X-Yakuba-Marking"  # percent-encoded 「機密性3B・完全性2・可用性2【…】」
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# (path, method) pairs reachable without login: the health check, the login itself and the public
-# verification of an issued certificate (which reveals no personal data).
+# (path, method) pairs reachable without login: the health check and the login itself. The public
+# verification of an issued certificate (which reveals no personal data) joins when certificates exist.
 OPEN_ROUTES: frozenset[tuple[str, str]] = frozenset(
     {
         ("/healthz", "GET"),
@@ -59,7 +60,6 @@ OPEN_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("/login", "POST"),
         ("/login/enrol", "POST"),
         ("/logout", "POST"),
-        ("/verify/{issuance_id}", "GET"),
     }
 )
 
@@ -257,6 +257,12 @@ def require(permission: str, *, sensitivity: str = "3B", categories: tuple[str, 
     def dependency(request: Request, response: Response) -> Iterator[RequestContext]:
         yakuba: Yakuba = request.app.state.yakuba
         purpose = declared_purpose(request)
+        # The policy judges the data by its label (params security.classification), when the route names it.
+        touched = (
+            most_restrictive([label_for(c, yakuba.clock().date()) for c in categories]).confidentiality
+            if categories
+            else sensitivity
+        )
         try:
             principal = identify(request, yakuba)
         except AuthenticationError as exc:
@@ -292,7 +298,7 @@ def require(permission: str, *, sensitivity: str = "3B", categories: tuple[str, 
                 False, f"拒否: ロール {','.join(principal.roles)} に権限 {permission} がありません", None
             )
         else:
-            decision = _policy_decision(principal, permission, request, purpose, sensitivity)
+            decision = _policy_decision(principal, permission, request, purpose, touched)
         if not decision.allowed:
             write_separately(
                 yakuba,
@@ -342,20 +348,59 @@ def require(permission: str, *, sensitivity: str = "3B", categories: tuple[str, 
     return Depends(dependency)
 
 
-def route_permission(dependant_calls: list[Callable[..., Any]]) -> str | None:
-    """The permission declared among a route's dependencies (used by the route-coverage test)."""
-    for call in dependant_calls:
-        declared = getattr(call, PERMISSION_ATTR, None)
+def route_permission(route: APIRoute) -> str | None:
+    """The permission a route declares through ``require`` (searched through nested dependencies)."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        declared = getattr(dep.call, PERMISSION_ATTR, None) if dep.call is not None else None
         if declared:
             return str(declared)
+        stack.extend(dep.dependencies)
     return None
+
+
+def iter_api_routes(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+    """Every API route with its full path, also inside included routers.
+
+    Newer FastAPI keeps an included router as one ``_IncludedRouter`` entry instead of copying its
+    routes, so ``app.routes`` alone would miss them; this walks both shapes.
+    """
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, route
+            continue
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            context = getattr(route, "include_context", None)
+            yield from iter_api_routes(included.routes, prefix + str(getattr(context, "prefix", "") or ""))
+
+
+class UndeclaredRoute(RuntimeError):
+    """A route that neither declares a permission nor is on the open list: the app refuses to start."""
+
+
+def check_route_declarations(routes: Iterable[BaseRoute]) -> list[tuple[str, str, str | None]]:
+    """(path, method, permission) of every route; raises when one is undeclared or wrongly open."""
+    found: list[tuple[str, str, str | None]] = []
+    for path, route in iter_api_routes(routes):
+        permission = route_permission(route)
+        for method in sorted(route.methods or ()):
+            is_open = (path, method) in OPEN_ROUTES
+            if permission is None and not is_open:
+                raise UndeclaredRoute(f"{method} {path} は権限を宣言していません（require(...) が必要です）")
+            if permission is not None and is_open:
+                raise UndeclaredRoute(f"{method} {path} は公開ルートですが権限 {permission} を宣言しています")
+            found.append((path, method, permission))
+    return found
 
 
 __all__ = [
     "OPEN_ROUTES",
-    "DependsParam",
     "RequestContext",
+    "check_route_declarations",
     "identify",
+    "iter_api_routes",
     "require",
     "route_permission",
 ]
