@@ -164,6 +164,7 @@ def test_key_rotation_keeps_old_values_readable_and_reencrypt_moves_them(
             ido_date=dt.date(2026, 4, 1),
             todoke_date=dt.date(2026, 4, 1),
             today=dt.date(2026, 4, 1),
+            prev_address="大阪府大阪市北区梅田1丁目1番",
         )
         uow.commit()
     code, out = _invoke(env, "keys", "rotate")

@@ -17,6 +17,7 @@ from yakuba import __version__
 from yakuba.bootstrap import Yakuba, bootstrap
 from yakuba.config import Settings
 from yakuba.errors import InputError, YakubaError
+from yakuba.juki.base import AlertConfirmationRequired
 from yakuba.security.accounts import AuthenticationError
 from yakuba.security.auth import RequestContext, Unauthenticated, check_route_declarations, require
 from yakuba.security.ratelimit import SlidingWindowLimiter
@@ -105,6 +106,16 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
     async def _auth_error(_request: Request, exc: AuthenticationError) -> JSONResponse:
         return JSONResponse(status_code=401, content={"detail": exc.public})
 
+    @app.exception_handler(AlertConfirmationRequired)
+    async def _alerts(_request: Request, exc: AlertConfirmationRequired) -> JSONResponse:
+        return JSONResponse(
+            status_code=428,
+            content={
+                "detail": "確認が必要なアラートがあります。確認のうえ confirm_alerts を指定して送り直してください。",
+                "alerts": exc.alerts,
+            },
+        )
+
     @app.exception_handler(StaleDataError)
     async def _lost_update(_request: Request, _exc: StaleDataError) -> JSONResponse:
         return JSONResponse(status_code=409, content={"detail": LOST_UPDATE_MESSAGE})
@@ -154,8 +165,9 @@ def _include_routers(app: FastAPI) -> None:
     from yakuba.admin.api import router as admin_router
     from yakuba.audit.api import router as audit_router
     from yakuba.juki.api import router as juki_router
+    from yakuba.juki.api_ido import router as juki_ido_router
     from yakuba.security.api import router as auth_router
     from yakuba.ui.routes import router as ui_router
 
-    for router in (auth_router, juki_router, audit_router, admin_router, ui_router):
+    for router in (auth_router, juki_router, juki_ido_router, audit_router, admin_router, ui_router):
         app.include_router(router)

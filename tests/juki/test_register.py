@@ -77,6 +77,7 @@ def test_a_mynumber_with_a_wrong_check_digit_is_refused_and_nothing_changes(yaku
             ido_date=dt.date(2026, 4, 1),
             todoke_date=dt.date(2026, 4, 1),
             today=dt.date(2026, 4, 1),
+            prev_address="大阪府大阪市北区梅田1丁目1番",
         )
         uow.commit()
     assert str(caught.value) == "個人番号: 検査用数字が正しくありません"
@@ -90,6 +91,7 @@ def test_a_mynumber_with_a_wrong_check_digit_is_refused_and_nothing_changes(yaku
         ({"ido_date": dt.date(2026, 5, 1)}, "異動日: 未来の日付は指定できません"),
         ({"todoke_date": dt.date(2026, 5, 1)}, "届出日: 未来の日付は指定できません"),
         ({"jiyu_code": "C01"}, "異動事由: C01 は記載の事由ではありません"),
+        ({"jiyu_code": "A01", "prev_address": None}, "転入前住所: 国内転入では転入前住所を入力してください"),
     ],
 )
 def test_dates_and_reasons_are_checked(yakuba: Yakuba, kwargs: dict[str, object], message: str) -> None:
@@ -98,10 +100,17 @@ def test_dates_and_reasons_are_checked(yakuba: Yakuba, kwargs: dict[str, object]
         "jiyu_code": "A01",
         "ido_date": dt.date(2026, 4, 1),
         "todoke_date": dt.date(2026, 4, 1),
+        "prev_address": "大阪府大阪市北区梅田1丁目1番",
     }
     args.update(kwargs)
     with pytest.raises(InputError, match=message), yakuba.uow() as uow:
-        register_household(uow, persons=[_person()], address=ADDRESS, today=dt.date(2026, 4, 10), **args)  # type: ignore[arg-type]
+        register_household(
+            uow,
+            persons=[_person()],
+            address=ADDRESS,
+            today=dt.date(2026, 4, 10),
+            **args,  # type: ignore[arg-type]
+        )
 
 
 def test_the_projection_is_derived_state_that_rebuilds_identically(yakuba: Yakuba) -> None:
@@ -118,6 +127,7 @@ def test_the_projection_is_derived_state_that_rebuilds_identically(yakuba: Yakub
                 ido_date=dt.date(2026, 4, 1),
                 todoke_date=dt.date(2026, 4, 1),
                 today=dt.date(2026, 4, 1),
+                prev_address="大阪府大阪市北区梅田1丁目1番",
             )
         uow.commit()
 

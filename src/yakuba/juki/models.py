@@ -170,6 +170,7 @@ class Setai(Base):
     setai_no: Mapped[str] = mapped_column(String(15), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     member_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_ido_id: Mapped[int | None] = mapped_column(ID)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy declarative convention
 
