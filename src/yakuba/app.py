@@ -30,6 +30,7 @@ yakuba — 標準準拠 基幹業務システム（住民記録・印鑑登録�
 入力誤りは HTTP 422 で、項目名を含む日本語のメッセージを返します。
 """
 
+ALERT_MESSAGE = "確認が必要なアラートがあります。確認のうえ confirm_alerts を指定して送り直してください。"
 LOST_UPDATE_MESSAGE = "他の職員が先に同じ世帯・住民を更新しました。画面を読み込み直してから入力してください。"
 
 SECURITY_HEADERS = {
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
         return JSONResponse(
             status_code=428,
             content={
-                "detail": "確認が必要なアラートがあります。確認のうえ confirm_alerts を指定して送り直してください。",
+                "detail": ALERT_MESSAGE,
                 "alerts": exc.alerts,
             },
         )
