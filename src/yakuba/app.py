@@ -167,8 +167,17 @@ def _include_routers(app: FastAPI) -> None:
     from yakuba.audit.api import router as audit_router
     from yakuba.juki.api import router as juki_router
     from yakuba.juki.api_ido import router as juki_ido_router
+    from yakuba.juki.api_yokushi import router as juki_yokushi_router
     from yakuba.security.api import router as auth_router
     from yakuba.ui.routes import router as ui_router
 
-    for router in (auth_router, juki_router, juki_ido_router, audit_router, admin_router, ui_router):
+    for router in (
+        auth_router,
+        juki_router,
+        juki_ido_router,
+        juki_yokushi_router,
+        audit_router,
+        admin_router,
+        ui_router,
+    ):
         app.include_router(router)

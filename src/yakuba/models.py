@@ -4,6 +4,7 @@ from yakuba import events  # noqa: F401
 from yakuba.audit import models as audit_models  # noqa: F401
 from yakuba.db import Base
 from yakuba.juki import models as juki_models  # noqa: F401
+from yakuba.juki import yokushi_models  # noqa: F401
 from yakuba.security import models as security_models  # noqa: F401
 
 metadata = Base.metadata

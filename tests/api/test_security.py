@@ -166,7 +166,7 @@ def test_routes_times_roles_match_the_permission_matrix(
         login = f"user-{role.replace('_', '-')}"
         extra = {"contractor": True, "until": dt.date(2027, 3, 31)} if role == "contractor" else {}
         make_staff(login, [role], **extra)
-        headers[role] = token_for(login)
+        headers[role] = token_for(login) | {"X-Yakuba-Purpose": "matrix-test"}
     with TestClient(app, base_url="https://testserver", client=("127.0.0.1", 50000)) as c:
         for path, method, permission in _routes(yakuba):
             if permission is None:

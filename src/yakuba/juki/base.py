@@ -153,7 +153,23 @@ class IdoWriter:
     def current(self, atena_no: str, *, active: bool = True) -> Rireki:
         row = current_row(self.session, atena_no, active=active)
         self._refuse_if_pending(atena_no)
+        self._check_yokushi(row)
         return row
+
+    def _check_yokushi(self, row: Rireki) -> None:
+        """抑止 on 異動入力 (j410): error ⇒ 423 until released; alert ⇒ the clerk confirms."""
+        from yakuba.juki.yokushi import check_process
+
+        warnings = check_process(
+            self.session,
+            atena_no=row.atena_no,
+            setai_no=row.setai_no,
+            process="ido",
+            now=dt.datetime.now(dt.UTC),
+            confirm_alerts=self.dates.confirm_alerts,
+        )
+        for warning in warnings:
+            self.alert(warning.message)
 
     def _refuse_if_pending(self, atena_no: str) -> None:
         pending = self.session.execute(

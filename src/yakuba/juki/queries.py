@@ -115,14 +115,18 @@ def search(
     birth_date: dt.date | None = None,
     setai_no: str | None = None,
     atena_no: str | None = None,
+    choaza_code: str | None = None,
+    banchi: str | None = None,
+    exclude: frozenset[str] = frozenset(),
+    only: frozenset[str] | None = None,
     include_removed: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Rireki]:
     """Current rows matching every given criterion; カナ and 漢字 match by prefix of the search key."""
-    if not any((kana, name, birth_date, setai_no, atena_no)):
+    if not any((kana, name, birth_date, setai_no, atena_no, choaza_code)):
         raise InputError.single(
-            "検索条件", "カナ・氏名・生年月日・世帯番号・宛名番号のいずれかを指定してください"
+            "検索条件", "カナ・氏名・生年月日・住所（町字）・世帯番号・宛名番号のいずれかを指定してください"
         )
     query: Select[Rireki] = select(Rireki).join(
         Jumin, and_(Jumin.atena_no == Rireki.atena_no, Jumin.current_rireki_no == Rireki.rireki_no)
@@ -137,6 +141,14 @@ def search(
         query = query.where(Jumin.setai_no == setai_no)
     if atena_no:
         query = query.where(Jumin.atena_no == atena_no)
+    if choaza_code:
+        query = query.where(Jumin.choaza_code == choaza_code)
+    if banchi:
+        query = query.where(Rireki.banchi.like(prefix_pattern(banchi), escape="\\"))
+    if exclude:
+        query = query.where(Jumin.atena_no.not_in(sorted(exclude)))
+    if only is not None:
+        query = query.where(Jumin.atena_no.in_(sorted(only)))
     if not include_removed:
         query = query.where(Jumin.jumin_jotai.in_(("01", "02")))
     query = query.order_by(Jumin.kana_key, Jumin.atena_no).limit(limit).offset(offset)
