@@ -180,3 +180,42 @@ def test_key_rotation_keeps_old_values_readable_and_reencrypt_moves_them(
         new_token = uow.session.execute(select(Rireki.mynumber_enc)).scalar_one()
     assert new_token is not None and not cipher.needs_rotation(new_token)
     assert cipher.decrypt(new_token, context=MYNUMBER_CONTEXT) == "983205673214"
+
+
+def test_juki_daily_removes_people_whose_tenshutsu_date_has_come(env: dict[str, str], yakuba: Yakuba) -> None:
+    from yakuba.juki import service
+    from yakuba.juki.history import latest_row
+    from yakuba.juki.schemas import AddressInput, IdoDates, PersonInput
+
+    with yakuba.uow() as uow:
+        done = service.tennyu(
+            uow,
+            service.Tennyu(
+                kind="kokunai",
+                persons=[
+                    PersonInput(
+                        shi="青木", mei="太郎", birth_date=dt.date(1980, 5, 1), sex="1", zokugara="世帯主"
+                    )
+                ],
+                address=AddressInput(choaza_name="松町", banchi="1番地"),
+                prev_address="横浜市",
+                dates=IdoDates(ido_date=dt.date(2026, 4, 1), todoke_date=dt.date(2026, 4, 1)),
+            ),
+            today=dt.date(2026, 4, 1),
+        )
+        service.tenshutsu(
+            uow,
+            service.Tenshutsu(
+                atena_nos=done.atena_nos,
+                destination="横浜市",
+                dates=IdoDates(ido_date=dt.date(2026, 12, 1), todoke_date=dt.date(2026, 11, 20)),
+            ),
+            today=dt.date(2026, 11, 20),
+        )
+        uow.commit()
+    code, out = _invoke(env, "juki", "daily", "--on", "2026-12-01")
+    assert code == 0, out
+    assert "1 人を除票にしました" in out
+    with yakuba.uow() as uow:
+        row = latest_row(uow.session, done.atena_nos[0])
+        assert row is not None and row.jumin_jotai == "11"

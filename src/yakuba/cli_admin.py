@@ -221,3 +221,27 @@ def keys_reencrypt(batch: int = typer.Option(1000, "--batch", min=1, help="1ト�
                 break
     _admin_audit(yakuba, "keys reencrypt", f"{moved} 件を有効な鍵で再暗号化", {"count": moved})
     typer.echo(f"{moved} 件を再暗号化しました。")
+
+
+juki_app = typer.Typer(help="住民記録の定時処理", no_args_is_help=True)
+
+
+@juki_app.command("daily")
+def juki_daily(on: str = typer.Option("", "--on", help="処理日（省略時は今日・日本時間）")) -> None:
+    """日次処理: 転出予定日が来た人を除票にします（cron などで毎日実行）。"""
+    from yakuba.juki.commands.tenshutsu import apply_due_tenshutsu
+    from yakuba.kernel.clock import japan_date
+
+    yakuba = _container()
+    today = dt.date.fromisoformat(on) if on else japan_date(dt.datetime.now(dt.UTC))
+    with yakuba.uow() as uow:
+        results = apply_due_tenshutsu(uow, today=today)
+        uow.commit()
+    moved = [a for r in results for a in r.atena_nos]
+    _admin_audit(
+        yakuba,
+        "juki daily",
+        f"転出予定日到来 {len(moved)} 人を除票",
+        {"on": today.isoformat(), "count": len(moved)},
+    )
+    typer.echo(f"{today.isoformat()}: 転出予定日が到来した {len(moved)} 人を除票にしました。")

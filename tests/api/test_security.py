@@ -46,8 +46,9 @@ EXPECTED_MATRIX: dict[str, set[str]] = {
     "juki.shien.manage": {"juki_manager"},
     "inkan.read": {"inkan_clerk"},
     "inkan.write": {"inkan_clerk"},
-    "fuhyo.read": set(),
-    "fuhyo.write": set(),
+    # 戸籍の附票 is kept by the 住民記録 section (住民基本台帳法第16条〜第20条).
+    "fuhyo.read": {"juki_clerk", "juki_manager"},
+    "fuhyo.write": {"juki_clerk", "juki_manager"},
     "senkyo.read": {"senkyo_staff"},
     "senkyo.write": {"senkyo_staff"},
     "zeimu.read": {"zeimu_clerk"},

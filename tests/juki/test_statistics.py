@@ -50,3 +50,13 @@ def test_a_pending_tenshutsu_counts_until_the_yotei_date(run: Run, yakuba: Yakub
     assert ("0010001", 46, "1", "1", 1) in {
         (c.choaza_code, c.age, c.sex, c.jumin_shubetsu, c.count) for c in cells
     }
+
+
+def test_joshohyo_retention_depends_on_the_day_of_removal() -> None:
+    # §6 #9 (豊川市; 住民基本台帳法施行令第34条第1項 as amended by 令和元年政令第26号, in force 2019-06-20).
+    from yakuba.juki.queries import joshohyo_retention
+
+    old = joshohyo_retention(dt.date(2014, 6, 19), dt.date(2026, 11, 26))
+    new = joshohyo_retention(dt.date(2014, 6, 20), dt.date(2026, 11, 26))
+    assert (old.years, old.kept_until, old.expired) == (5, dt.date(2019, 6, 19), True)
+    assert (new.years, new.kept_until, new.expired) == (150, dt.date(2164, 6, 20), False)

@@ -143,6 +143,10 @@ class Jumin(Base):
     __table_args__ = (
         Index("ix_juki_jumin_kana_key", "kana_key"),
         Index("ix_juki_jumin_name_key", "name_key"),
+        # PostgreSQL uses a plain btree for LIKE 'prefix%' only with the pattern operator class
+        # (non-C collations); SQLite ignores these options.
+        Index("ix_juki_jumin_kana_key_pattern", "kana_key", postgresql_ops={"kana_key": "text_pattern_ops"}),
+        Index("ix_juki_jumin_name_key_pattern", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
         Index("ix_juki_jumin_birth", "birth_date"),
         Index("ix_juki_jumin_setai", "setai_no"),
         Index("ix_juki_jumin_choaza", "choaza_code"),

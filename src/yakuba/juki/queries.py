@@ -7,11 +7,13 @@ permission and the declared purpose; otherwise the response carries a mask.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
+from yakuba import params
 from yakuba.errors import InputError, NotFound
 from yakuba.juki.history import latest_row, state_as_of
 from yakuba.juki.models import Ido, Jumin, Rireki
@@ -153,3 +155,28 @@ def search(
         query = query.where(Jumin.jumin_jotai.in_(("01", "02")))
     query = query.order_by(Jumin.kana_key, Jumin.atena_no).limit(limit).offset(offset)
     return list(session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a 除票 is kept and whether it may still be issued on ``today``."""
+
+    years: int
+    kept_until: dt.date
+    expired: bool
+
+
+def joshohyo_retention(shojo_date: dt.date, today: dt.date) -> Retention:
+    """住民基本台帳法施行令第34条第1項: kept for N years from the day of 消除 (N by the 消除 date).
+
+    The period is counted by 民法第140条・第143条 (the day of 消除 is not counted; it ends on the same
+    month-day N years later), so a record removed on 2014-06-19 under the 5-year rule expired at the
+    end of 2019-06-19 — the day before the 150-year rule came into force (2019-06-20) — while one
+    removed on 2014-06-20 is kept until 2164-06-20 (spec-resident.md §6 #9).
+    """
+    years = int(params.get("juki.joshohyo.retention_years", on=shojo_date))
+    try:
+        until = shojo_date.replace(year=shojo_date.year + years)
+    except ValueError:  # 2月29日 with no corresponding day: the last day of February (民法第143条第2項)
+        until = shojo_date.replace(year=shojo_date.year + years, day=28)
+    return Retention(years=years, kept_until=until, expired=today > until)
