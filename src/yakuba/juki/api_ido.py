@@ -188,16 +188,20 @@ def get_ido(
     return _ido_view(ido, subjects)
 
 
+def _decide(ctx: RequestContext, ido_id: int, decision: Callable[..., Ido]) -> dict[str, Any]:
+    ido = decision(ctx.uow, ido_id, now=ctx.yakuba.clock())
+    subjects = _subjects(ctx, ido_id)
+    ctx.touched(*subjects)
+    ctx.commit()
+    return _ido_view(ido, subjects)
+
+
 @router.post("/ido/{ido_id}/confirm", summary="本登録（決裁）")
 def post_confirm(
     ido_id: int, ctx: RequestContext = require("juki.idou.confirm", categories=("juki.resident",))
 ) -> dict[str, Any]:
     """仮登録の異動を本登録します。住民票・他業務に反映されます。"""
-    ido = service.confirm(ctx.uow, ido_id, now=ctx.yakuba.clock())
-    subjects = _subjects(ctx, ido_id)
-    ctx.touched(*subjects)
-    ctx.commit()
-    return _ido_view(ido, subjects)
+    return _decide(ctx, ido_id, service.confirm)
 
 
 @router.post("/ido/{ido_id}/discard", summary="仮登録の破棄")
@@ -205,11 +209,7 @@ def post_discard(
     ido_id: int, ctx: RequestContext = require("juki.idou.confirm", categories=("juki.resident",))
 ) -> dict[str, Any]:
     """仮登録の異動を破棄します（履歴には残ります）。"""
-    ido = service.discard(ctx.uow, ido_id, now=ctx.yakuba.clock())
-    subjects = _subjects(ctx, ido_id)
-    ctx.touched(*subjects)
-    ctx.commit()
-    return _ido_view(ido, subjects)
+    return _decide(ctx, ido_id, service.discard)
 
 
 @router.post("/batch/tenshutsu-due", summary="転出予定日到来の処理（日次）")

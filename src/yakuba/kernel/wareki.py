@@ -27,6 +27,7 @@ from typing import Any
 
 from yakuba.errors import InputError
 from yakuba.params import ParameterError, default_parameters
+from yakuba.params.loader import as_date
 
 __all__ = [
     "Era",
@@ -111,19 +112,6 @@ def normalize_input(text: str) -> str:
     return re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", folded)
 
 
-def _as_date(raw: Any, where: str) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise ParameterError(f"{where}: {raw!r} は日付（YYYY-MM-DD）ではありません")
-
-
 def _invalid_day_message(label: str, month: int, day: int) -> str:
     return f"{label}{month}月{day}日は存在しない日付です"
 
@@ -151,7 +139,7 @@ class EraTable:
                 raise ParameterError(f"{where}: name と abbrev は空にできません")
             if any(ch.isdigit() for ch in name + abbrev):
                 raise ParameterError(f"{where}: 元号名・略号に数字は使えません")
-            start = _as_date(row["start"], f"{where}.start")
+            start = as_date(row["start"], f"{where}.start")
             if parsed and start <= parsed[-1][2]:
                 raise ParameterError(f"{where}: start は前の元号より後の日付でなければなりません")
             parsed.append((name, abbrev, start))

@@ -105,7 +105,8 @@ class ParameterSet:
         return sorted(self._parameters)
 
 
-def _as_date(raw: Any, where: str) -> dt.date:
+def as_date(raw: Any, where: str) -> dt.date:
+    """A date written in parameter data (YAML text or a date); ParameterError naming ``where`` otherwise."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -134,8 +135,8 @@ def _parse_leaf(key: str, node: dict[str, Any], source: str) -> Parameter:
         extra = set(item) - {"from", "until", "value", "note"}
         if extra:
             raise ParameterError(f"{item_where}: 不明な項目 {sorted(extra)}")
-        start = _as_date(item["from"], f"{item_where}.from")
-        until = _as_date(item["until"], f"{item_where}.until") if item.get("until") is not None else None
+        start = as_date(item["from"], f"{item_where}.from")
+        until = as_date(item["until"], f"{item_where}.until") if item.get("until") is not None else None
         if until is not None and until < start:
             raise ParameterError(f"{item_where}: until {until} が from {start} より前です")
         if values:

@@ -263,35 +263,28 @@ def require(permission: str, *, sensitivity: str = "3B", categories: tuple[str, 
             if categories
             else sensitivity
         )
+
+        def refused(principal: Principal | None, category: str, reason: str) -> None:
+            write_separately(
+                yakuba,
+                _record(
+                    request,
+                    principal,
+                    category=category,
+                    permission=permission,
+                    purpose=purpose,
+                    result="denied",
+                    reason=reason,
+                ),
+            )
+
         try:
             principal = identify(request, yakuba)
         except AuthenticationError as exc:
-            write_separately(
-                yakuba,
-                _record(
-                    request,
-                    None,
-                    category="auth",
-                    permission=permission,
-                    purpose=purpose,
-                    result="denied",
-                    reason=exc.reason,
-                ),
-            )
+            refused(None, "auth", exc.reason)
             raise Unauthenticated(exc.public) from None
         except Forbidden as exc:
-            write_separately(
-                yakuba,
-                _record(
-                    request,
-                    None,
-                    category="auth",
-                    permission=permission,
-                    purpose=purpose,
-                    result="denied",
-                    reason=str(exc),
-                ),
-            )
+            refused(None, "auth", str(exc))
             raise
         if not principal.can(permission):
             decision = Decision(
@@ -300,18 +293,7 @@ def require(permission: str, *, sensitivity: str = "3B", categories: tuple[str, 
         else:
             decision = _policy_decision(principal, permission, request, purpose, touched)
         if not decision.allowed:
-            write_separately(
-                yakuba,
-                _record(
-                    request,
-                    principal,
-                    category="access",
-                    permission=permission,
-                    purpose=purpose,
-                    result="denied",
-                    reason=decision.reason,
-                ),
-            )
+            refused(principal, "access", decision.reason)
             raise Forbidden(decision.reason)
         actor = Actor(
             login=principal.login,
