@@ -157,6 +157,7 @@ def test_key_rotation_keeps_old_values_readable_and_reencrypt_moves_them(
                     birth_date=dt.date(1980, 5, 1),
                     sex="1",
                     zokugara="世帯主",
+                    honseki="不明",
                     mynumber="983205673214",
                 )
             ],
@@ -194,7 +195,12 @@ def test_juki_daily_removes_people_whose_tenshutsu_date_has_come(env: dict[str, 
                 kind="kokunai",
                 persons=[
                     PersonInput(
-                        shi="青木", mei="太郎", birth_date=dt.date(1980, 5, 1), sex="1", zokugara="世帯主"
+                        shi="青木",
+                        mei="太郎",
+                        birth_date=dt.date(1980, 5, 1),
+                        sex="1",
+                        zokugara="世帯主",
+                        honseki="不明",
                     )
                 ],
                 address=AddressInput(choaza_name="松町", banchi="1番地"),

@@ -52,7 +52,7 @@ def test_two_clerks_move_the_same_setai_the_second_gets_409(
     assert now["banchi"] == "8番地"
 
 
-def test_an_alert_answers_428_and_goes_through_once_confirmed(
+def test_one_member_left_becomes_head_without_an_alert(
     client: TestClient,
     household: Registered,
     make_staff: Callable[..., StaffAccount],
@@ -83,7 +83,14 @@ def test_bad_ido_input_names_the_field_and_changes_nothing(
     body = {
         "kind": "kokunai",
         "persons": [
-            {"shi": "佐藤", "mei": "一郎", "birth_date": "1990-02-30", "sex": "1", "zokugara": "世帯主"}
+            {
+                "shi": "佐藤",
+                "mei": "一郎",
+                "birth_date": "1990-02-30",
+                "sex": "1",
+                "zokugara": "世帯主",
+                "honseki": "不明",
+            }
         ],
         "address": ADDRESS,
         "prev_address": "横浜市",
@@ -94,7 +101,14 @@ def test_bad_ido_input_names_the_field_and_changes_nothing(
     assert bad_date.json()["errors"][0]["field"].startswith("persons")
     body["persons"][0]["birth_date"] = "1990-02-01"  # type: ignore[index]
     body["persons"].append(  # type: ignore[attr-defined]
-        {"shi": "佐藤", "mei": "二郎", "birth_date": "2020-02-01", "sex": "1", "zokugara": "孫"}
+        {
+            "shi": "佐藤",
+            "mei": "二郎",
+            "birth_date": "2020-02-01",
+            "sex": "1",
+            "zokugara": "孫",
+            "honseki": "不明",
+        }
     )
     bad_zokugara = client.post("/api/v1/juki/ido/tennyu", json=body, headers=auth)
     assert bad_zokugara.status_code == 422
@@ -157,3 +171,48 @@ def test_population_statistics_over_http(
     assert stats.status_code == 200, stats.text
     assert stats.json()["totals"] == {"総数": 2, "日本人": 2, "男": 1, "女": 1}
     assert dt.date.fromisoformat(stats.json()["on"]) == dt.date(2026, 11, 25)
+
+
+def test_an_alert_answers_428_and_goes_through_once_confirmed(
+    client: TestClient, make_staff: Callable[..., StaffAccount], token_for: Callable[[str], dict[str, str]]
+) -> None:
+    # j490: the 世帯主 dies leaving two or more members ⇒ an alert; confirmed ⇒ recorded.
+    make_staff("clerk", ["juki_clerk"])
+    auth = token_for("clerk")
+    members = [
+        {
+            "shi": "青木",
+            "mei": n,
+            "birth_date": b,
+            "sex": s,
+            "zokugara": z,
+            "honseki": "東京都千代田区千代田1番",
+        }
+        for n, b, s, z in (
+            ("太郎", "1980-05-01", "1", "世帯主"),
+            ("花子", "1982-07-07", "2", "妻"),
+            ("一郎", "2010-01-01", "1", "子"),
+        )
+    ]
+    created = client.post(
+        "/api/v1/juki/ido/tennyu",
+        json={
+            "kind": "kokunai",
+            "persons": members,
+            "address": ADDRESS,
+            "prev_address": "横浜市",
+            "dates": {"ido_date": "2026-11-01", "todoke_date": "2026-11-02"},
+        },
+        headers=auth,
+    ).json()
+    body = {
+        "atena_no": created["atena_nos"][0],
+        "reason": "shibo",
+        "dates": {"ido_date": "2026-11-20", "todoke_date": "2026-11-21"},
+    }
+    first = client.post("/api/v1/juki/ido/shojo", json=body, headers=auth)
+    assert first.status_code == 428
+    assert "世帯主が不在になります（残る世帯員 2 人）" in first.json()["alerts"][0]
+    body["dates"]["confirm_alerts"] = True  # type: ignore[index]
+    second = client.post("/api/v1/juki/ido/shojo", json=body, headers=auth)
+    assert second.status_code == 201, second.text

@@ -13,13 +13,14 @@ import pytest
 from sqlalchemy import select
 
 from yakuba.bootstrap import Yakuba
-from yakuba.errors import Conflict, InputError
+from yakuba.errors import Conflict, Forbidden, InputError
 from yakuba.events import OutboxEntry
 from yakuba.juki import service
 from yakuba.juki.base import AlertConfirmationRequired, current_row, setai_rows
 from yakuba.juki.history import latest_row, state_as_of
 from yakuba.juki.models import Ido
 from yakuba.juki.queries import search
+from yakuba.uow import Actor
 
 from .conftest import MATSU_1, MATSU_8, TODAY, UME_3, Run, dates, new_setai, person
 
@@ -361,6 +362,10 @@ def test_kari_toroku_is_invisible_until_hon_toroku(run: Run, yakuba: Yakuba) -> 
         assert search(uow.session, kana="アオキ") == []
         assert latest_row(uow.session, pending.atena_nos[0]) is None
         assert uow.session.execute(select(OutboxEntry)).scalars().all() == []
+    # j530: 審査・決裁 by another person — the clerk who entered it cannot approve it.
+    with yakuba.uow() as uow, pytest.raises(Forbidden, match="別の職員の決裁が必要です"):
+        service.confirm(uow, pending.ido_id, now=dt.datetime(2026, 11, 26, 3, tzinfo=dt.UTC))
+    with yakuba.uow(Actor(login="manager")) as uow:
         service.confirm(uow, pending.ido_id, now=dt.datetime(2026, 11, 26, 3, tzinfo=dt.UTC))
         uow.commit()
     with yakuba.uow() as uow:
@@ -492,3 +497,41 @@ def test_j640_only_tenshutsu_may_be_dated_in_the_future(run: Run) -> None:
             service.tenkyo,
             service.Tenkyo(atena_nos=[a1], address=MATSU_8, dates=dates(dt.date(2026, 11, 27), todoke=TODAY)),
         )
+
+
+def test_remarks_c_is_corrected_like_any_item(run: Run, yakuba: Yakuba) -> None:
+    # 統合記載欄 C (j200): free 備考, changed by 職権修正 with history kept.
+    (a1,) = new_setai(run, person()).atena_nos
+    run(
+        service.shusei,
+        service.Shusei(
+            atena_no=a1,
+            kind="shokken",
+            changes={"remarks_c": "特別養子縁組"},
+            dates=dates(dt.date(2026, 5, 1)),
+        ),
+    )
+    with yakuba.uow() as uow:
+        assert current_row(uow.session, a1).remarks_c == "特別養子縁組"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        # j60: 生年月日 and 本籍 must not be blank (「なし」「不明」 allowed, j120);
+        # 不詳日 only in the allowed forms (j90).
+        ({"birth_date": None}, "生年月日: 入力してください"),
+        ({"birth_date": None, "birth_date_text": "昭和20年ごろ"}, "生年月日"),
+        ({"honseki": None}, "本籍: 入力してください"),
+    ],
+)
+def test_items_that_must_not_be_blank(run: Run, overrides: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        new_setai(run, person(**overrides))
+
+
+def test_a_fumei_birth_date_is_kept_with_its_text(run: Run, yakuba: Yakuba) -> None:
+    (a1,) = new_setai(run, person(birth_date=None, birth_date_text="昭和20年頃", honseki="不明")).atena_nos
+    with yakuba.uow() as uow:
+        row = current_row(uow.session, a1)
+        assert (row.birth_date, row.birth_date_text, row.honseki) == (None, "昭和20年頃", "不明")

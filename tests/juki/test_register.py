@@ -28,6 +28,7 @@ def _person(**overrides: object) -> PersonInput:
         "birth_date": dt.date(1980, 5, 1),
         "sex": "1",
         "zokugara": "世帯主",
+        "honseki": "東京都千代田区千代田1番",
     }
     values.update(overrides)
     return PersonInput(**values)  # type: ignore[arg-type]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from yakuba import params
 from yakuba.errors import InputError
 from yakuba.juki.history import ACTIVE_STATES
 from yakuba.juki.models import Jumin, Rireki
 from yakuba.juki.schemas import PersonInput
 from yakuba.juki.zokugara import validate_zokugara
-from yakuba.kernel.checkdigit import is_valid_mynumber
+from yakuba.kernel.checkdigit import is_valid_jumin_code, is_valid_mynumber
+from yakuba.kernel.fuzzy_date import parse_recorded_date
 from yakuba.kernel.kana import validate_furigana
 from yakuba.security.crypto import FieldCipher
 
@@ -38,6 +41,26 @@ def person_state(cipher: FieldCipher, person: PersonInput, *, where: str = "") -
         if value and not is_foreign:
             validate_furigana(value, field=f"{where}{name}")
     zokugara = validate_zokugara(person.zokugara, field=f"{where}続柄")
+    if person.birth_date is None and not person.birth_date_text:
+        # j60: 生年月日 must not be blank (a 不詳日 keeps its text; a みなし生年月日 is forbidden, j90).
+        raise InputError.single(f"{where}生年月日", "入力してください（不詳の場合は不詳表記を入力）")
+    if person.birth_date_text:
+        recorded = parse_recorded_date(person.birth_date_text, field=f"{where}生年月日")
+        if (
+            person.birth_date is not None
+            and recorded.value is not None
+            and recorded.value != person.birth_date
+        ):
+            raise InputError.single(f"{where}生年月日", "不詳表記と日付が一致しません")
+    if not is_foreign and not person.honseki:
+        # j60/j120: 本籍 must not be blank; 「なし」「不明」 are allowed values.
+        raise InputError.single(
+            f"{where}本籍", "入力してください（本籍がない・分からない場合は「なし」「不明」）"
+        )
+    if person.jumin_code and not is_valid_jumin_code(
+        person.jumin_code, validator=params.get("juki.jumin_code_validator", on=dt.date.today())
+    ):
+        raise InputError.single(f"{where}住民票コード", "検査用数字が正しくありません")
     mynumber = person.mynumber
     return {
         "jumin_shubetsu": "2" if is_foreign else "1",

@@ -99,8 +99,7 @@ def shusei(uow: UnitOfWork, command: Shusei, *, today: dt.date) -> IdoResult:
         raise InputError.single("修正項目", "今の記載と同じです")
     writer.lock_setai(row.setai_no)
     note = f"履歴番号 {command.corrects_rireki_no} の誤記を修正" if command.kind == "goki" else None
-    remarks: dict[str, Any] = {"remarks_c": row.remarks_c} if note is None else {}
-    changed = writer.change(row, **values, **remarks)
+    changed = writer.change(row, **values)
     if note:
         writer.ido.note_b = "\n".join(p for p in (writer.ido.note_b, note) if p)
     writer.emit(ResidentCorrected, changed, changed_items=sorted(values))

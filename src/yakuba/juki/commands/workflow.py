@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from yakuba.errors import Conflict, NotFound
+from yakuba.errors import Conflict, Forbidden, NotFound
 from yakuba.juki.events import EVENT_TYPES
 from yakuba.juki.history import project
 from yakuba.juki.models import Ido, Rireki
@@ -30,6 +30,9 @@ def _pending(uow: UnitOfWork, ido_id: int) -> Ido:
 def confirm(uow: UnitOfWork, ido_id: int, *, now: dt.datetime) -> Ido:
     """本登録: the 決裁 by someone with ``juki.idou.confirm``."""
     ido = _pending(uow, ido_id)
+    if ido.operator == uow.actor.login:
+        # 審査・決裁 (j530): the person who entered a 仮登録 does not approve it.
+        raise Forbidden("自分が入力した仮登録は本登録できません。別の職員の決裁が必要です")
     ido.status = "hon"
     ido.confirmed_at = now
     ido.confirmed_by = uow.actor.login
