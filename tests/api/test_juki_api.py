@@ -216,3 +216,45 @@ def test_an_alert_answers_428_and_goes_through_once_confirmed(
     body["dates"]["confirm_alerts"] = True  # type: ignore[index]
     second = client.post("/api/v1/juki/ido/shojo", json=body, headers=auth)
     assert second.status_code == 201, second.text
+
+
+def test_yokushi_on_inquiry_warns_or_blocks_a_read(
+    yakuba: Yakuba,
+    client: TestClient,
+    household: Registered,
+    make_staff: Callable[..., StaffAccount],
+    token_for: Callable[[str], dict[str, str]],
+) -> None:
+    # j410: 抑止 per process (照会) with level alert (confirm and continue) or error (blocks).
+    from yakuba.juki import yokushi
+
+    make_staff("clerk", ["juki_clerk"])
+    auth = token_for("clerk")
+    head = household.atena_nos[0]
+    with yakuba.uow() as uow:
+        yokushi.set_yokushi(
+            uow,
+            target_kind="person",
+            target_no=head,
+            process="inquiry",
+            level="alert",
+            reason="本人から照会の申出",
+            start_date=dt.date(2026, 11, 1),
+        )
+        uow.commit()
+    warned = client.get(f"/api/v1/juki/residents/{head}", headers=auth)
+    assert warned.status_code == 200
+    assert "本人から照会の申出" in warned.json()["yokushi_warnings"][0]
+    with yakuba.uow() as uow:
+        yokushi.set_yokushi(
+            uow,
+            target_kind="setai",
+            target_no=household.setai_no,
+            process="inquiry",
+            level="error",
+            reason="調査中",
+            start_date=dt.date(2026, 11, 1),
+        )
+        uow.commit()
+    blocked = client.get(f"/api/v1/juki/residents/{head}", headers=auth)
+    assert blocked.status_code == 423

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from yakuba.juki import queries, statistics
 from yakuba.juki.visibility import can_see_shien, guard_read, guard_search, hidden_subjects
-from yakuba.juki.yokushi import yokushi_flags
+from yakuba.juki.yokushi import check_process, yokushi_flags
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
@@ -79,12 +79,21 @@ def get_resident(
     guard_read(ctx, atena_no)
     row = queries.get_resident_row(ctx.uow.session, atena_no, as_of=_date(as_of, "基準日"))
     ctx.touched(row.atena_no)
+    # 抑止 on 照会 (j410): error ⇒ 423; alert ⇒ shown with the record.
+    warnings = check_process(
+        ctx.uow.session,
+        atena_no=row.atena_no,
+        setai_no=row.setai_no,
+        process="inquiry",
+        now=ctx.yakuba.clock(),
+    )
     ctx.audit.record_count = 1
     reveal = reveal_mynumber and ctx.allows("juki.mynumber.read", sensitivity="3A").allowed
     view = queries.resident_view(row, cipher=ctx.uow.cipher, reveal_mynumber=reveal)
     ctx.audit.mynumber_revealed = reveal and view["mynumber"] is not None
     if ctx.audit.mynumber_revealed:
         ctx.label("juki.resident", "juki.mynumber")
+    view["yokushi_warnings"] = [w.message for w in warnings]
     ctx.commit()
     return view
 
