@@ -1,0 +1,336 @@
+"""Embedded Japanese fonts for the 帳票, and the check that every character of a name can be drawn.
+
+The standard systems use the 行政事務標準文字 (MJ+); IPAmj明朝 (Debian ``fonts-ipamj-mincho``) covers the MJ
+characters, many of them only through an ideographic variation sequence (IVS, cmap format 14). The fonts
+are searched in order — the files named by the parameter ``municipal.shomei.font_files``, IPAmj明朝,
+IPAex明朝 (Debian ``fonts-ipaexfont-mincho``), and IPAexゴシック shipped by the PyPI package
+``japanize-matplotlib`` as the fallback that ``pip install`` alone brings — and every one found is
+registered with ReportLab as an embedded (subset) TrueType font.
+
+A character (or base + variation selector) that none of them has raises :class:`UnprintableCharacter`:
+the specification's overflow / 未登録外字 alert, instead of a blank box on a certificate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+from yakuba import params
+from yakuba.errors import YakubaError
+
+__all__ = [
+    "FontSet",
+    "UnprintableCharacter",
+    "assert_printable",
+    "can_draw",
+    "font_set",
+    "units",
+]
+
+IPAMJ_PATHS = (
+    Path("/usr/share/fonts/truetype/ipamj/ipamjm.ttf"),
+    Path("/usr/share/fonts/opentype/ipamj/ipamjm.ttf"),
+)
+IPAEX_MINCHO_PATHS = (
+    Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf"),
+    Path("/usr/share/fonts/truetype/ipaexfont-mincho/ipaexm.ttf"),
+)
+PYPI_FALLBACK = ("japanize_matplotlib", "fonts/ipaexg.ttf")  # IPAexゴシック, IPA Font License v1.0
+
+_ASSIGN_LOCK = threading.Lock()
+_PUA_START = 0x100000  # Supplementary Private Use Area-B: where an IVS glyph gets a code of its own
+
+
+def _is_selector(code: int) -> bool:
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def units(text: str) -> Iterator[str]:
+    """The drawable units of ``text``: one character, or a base character with its variation selector."""
+    i = 0
+    while i < len(text):
+        if i + 1 < len(text) and _is_selector(ord(text[i + 1])):
+            yield text[i : i + 2]
+            i += 2
+        else:
+            yield text[i]
+            i += 1
+
+
+def describe(unit: str) -> str:
+    """「𠮷」(U+20BB7) / 「葛󠄀」(U+845B U+E0100): how a character is named in an alert."""
+    return f"「{unit}」({' '.join(f'U+{ord(c):04X}' for c in unit)})"
+
+
+class UnprintableCharacter(YakubaError):
+    """未登録外字 / overflow alert: a character no installed font can draw. Nothing is issued."""
+
+    http_status = 422
+
+    def __init__(self, field_name: str, missing: list[str]) -> None:
+        self.field = field_name
+        self.missing = missing
+        chars = "、".join(describe(u) for u in missing)
+        super().__init__(
+            f"{field_name}: {chars} は登録されたフォントで印字できません（未登録外字）。"
+            "文字同定（行政事務標準文字 MJ+）を行ってから交付してください"
+        )
+
+
+class YakubaTTFont(TTFont):
+    """A ReportLab TrueType font whose ToUnicode map gives back the text that was drawn.
+
+    ReportLab writes each code as ``<%04X>``, which is wrong above U+FFFF (it must be a UTF-16 surrogate
+    pair), and it knows nothing of IVS. Here each subset code maps to the UTF-16BE of its real text: the
+    base character plus selector for an IVS glyph, so a copied or extracted name keeps its variant.
+    """
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self.unicode_of: dict[int, str] = {}
+
+    def addObjects(self, doc: object) -> None:
+        state = self.state.get(doc)
+        if state is None:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode(
+                "pdfdoc"
+            )
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            pdf_font.Widths = pdfdoc.PDFArray([self.face.getCharWidth(c) for c in subset])
+            cmap = pdfdoc.PDFStream()
+            cmap.content = self._to_unicode(base_name, subset)
+            if doc.compression:  # type: ignore[attr-defined]
+                cmap.filters = [pdfdoc.PDFZCompress]
+            pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)  # type: ignore[attr-defined]
+            pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(pdf_font, internal_name)  # type: ignore[attr-defined]
+            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font  # type: ignore[attr-defined]
+        del self.state[doc]
+
+    def _to_unicode(self, name: str, subset: list[int]) -> str:
+        def utf16(code: int) -> str:
+            text = self.unicode_of.get(code, chr(code))
+            return text.encode("utf-16-be").hex().upper()
+
+        lines = [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+            f"/CMapName /{name} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *(f"<{i:02X}> <{utf16(code)}>" for i, code in enumerate(subset)),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+        return "\n".join(lines)
+
+
+@dataclass
+class LoadedFont:
+    """One registered font: its ReportLab name, the IVS glyphs it has, and the codes given to them."""
+
+    name: str
+    label: str
+    path: Path
+    font: YakubaTTFont
+    ivs: dict[tuple[int, int], int] = field(default_factory=dict)  # (base, selector) → glyph id
+    ivs_default: set[tuple[int, int]] = field(default_factory=set)  # drawn with the base glyph
+    pua: dict[str, int] = field(default_factory=dict)  # base+selector → private code
+
+    def has(self, unit: str) -> bool:
+        codes = [ord(c) for c in unit]
+        glyphs = self.font.face.charToGlyph
+        if len(codes) == 2:
+            key = (codes[0], codes[1])
+            return key in self.ivs or (key in self.ivs_default and glyphs.get(codes[0], 0) != 0)
+        return glyphs.get(codes[0], 0) != 0
+
+    def encode(self, unit: str) -> str:
+        """The text to hand ReportLab for one unit this font has (an IVS glyph gets a private code)."""
+        if len(unit) == 1:
+            return unit
+        base, selector = ord(unit[0]), ord(unit[1])
+        if (base, selector) not in self.ivs:
+            return unit[0]
+        code = self.pua.get(unit)
+        if code is None:
+            code = self._assign(unit, self.ivs[(base, selector)])
+        return chr(code)
+
+    def _assign(self, unit: str, gid: int) -> int:
+        with _ASSIGN_LOCK:  # requests render in worker threads; the face's tables are shared
+            if unit in self.pua:
+                return self.pua[unit]
+            return self._assign_locked(unit, gid)
+
+    def _assign_locked(self, unit: str, gid: int) -> int:
+        face = self.font.face
+        code = _PUA_START + len(self.pua)
+        while code in face.charToGlyph:
+            code += 1
+        face.charToGlyph[code] = gid
+        face.charWidths[code] = face.charWidths.get(ord(unit[0]), face.defaultWidth)
+        self.font.unicode_of[code] = unit
+        self.pua[unit] = code
+        return code
+
+
+def _read_ivs(path: Path) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+    from fontTools.ttLib import TTFont as FontToolsFont
+
+    explicit: dict[tuple[int, int], int] = {}
+    default: set[tuple[int, int]] = set()
+    with FontToolsFont(str(path), lazy=True) as tt:
+        for table in tt["cmap"].tables:
+            if table.format != 14:
+                continue
+            for selector, mappings in table.uvsDict.items():
+                for base, glyph_name in mappings:
+                    if glyph_name is None:
+                        default.add((base, selector))
+                    else:
+                        explicit[(base, selector)] = tt.getGlyphID(glyph_name)
+    return explicit, default
+
+
+def _load(name: str, label: str, path: Path) -> LoadedFont:
+    font = YakubaTTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    explicit, default = _read_ivs(path)
+    return LoadedFont(name=name, label=label, path=path, font=font, ivs=explicit, ivs_default=default)
+
+
+def _pypi_fallback() -> Path | None:
+    package, relative = PYPI_FALLBACK
+    spec = importlib.util.find_spec(package)  # finds the folder without importing (it would load matplotlib)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        candidate = Path(folder) / relative
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def candidates() -> list[tuple[str, Path]]:
+    """(label, path) of every font file found, in the order they are used."""
+    found: list[tuple[str, Path]] = []
+    configured = params.get("municipal.shomei.font_files", on=dt.date.today()) or []
+    found.extend((Path(p).stem, Path(p)) for p in configured if Path(p).is_file())
+    found.extend(("IPAmj明朝", p) for p in IPAMJ_PATHS if p.is_file())
+    found.extend(("IPAex明朝", p) for p in IPAEX_MINCHO_PATHS if p.is_file())
+    fallback = _pypi_fallback()
+    if fallback is not None:
+        found.append(("IPAexゴシック", fallback))
+    unique: dict[Path, str] = {}
+    for label, path in found:
+        unique.setdefault(path.resolve(), label)
+    return [(label, path) for path, label in unique.items()]
+
+
+class FontSet:
+    """The fonts in order of preference; later ones are loaded only when an earlier one lacks a glyph."""
+
+    def __init__(self, files: list[tuple[str, Path]]) -> None:
+        if not files:
+            raise YakubaError(
+                "帳票用の日本語フォントが見つかりません。apt-get install fonts-ipamj-mincho "
+                "（または pip install japanize-matplotlib）を実行してください"
+            )
+        self._files = files
+        self._loaded: list[LoadedFont] = []
+        self._lock = threading.Lock()
+
+    @property
+    def primary(self) -> LoadedFont:
+        return self._font(0)
+
+    def labels(self) -> list[str]:
+        return [label for label, _ in self._files]
+
+    def _font(self, index: int) -> LoadedFont:
+        with self._lock:
+            while len(self._loaded) <= index:
+                label, path = self._files[len(self._loaded)]
+                self._loaded.append(_load(f"YakubaJP-{path.stem}", label, path))
+            return self._loaded[index]
+
+    def font_for(self, unit: str) -> LoadedFont | None:
+        for index in range(len(self._files)):
+            font = self._font(index)
+            if font.has(unit):
+                return font
+        return None
+
+    def missing(self, text: str) -> list[str]:
+        """Units of ``text`` (other than controls and spaces) that no font can draw, each once."""
+        out: list[str] = []
+        for unit in units(text):
+            if unit.isspace() or unicodedata.category(unit[0]) == "Cc":
+                continue
+            if unit not in out and self.font_for(unit) is None:
+                out.append(unit)
+        return out
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """(ReportLab font name, encoded text) runs that draw ``text``; call :meth:`missing` first."""
+        result: list[tuple[str, str]] = []
+        primary = self.primary
+        for unit in units(text):
+            font = primary if (unit.isspace() or primary.has(unit)) else (self.font_for(unit) or primary)
+            encoded = font.encode(unit)
+            if result and result[-1][0] == font.name:
+                result[-1] = (font.name, result[-1][1] + encoded)
+            else:
+                result.append((font.name, encoded))
+        return result
+
+    def width(self, text: str, size: float) -> float:
+        return sum(pdfmetrics.stringWidth(chunk, name, size) for name, chunk in self.runs(text))
+
+
+@lru_cache(maxsize=1)
+def font_set() -> FontSet:
+    """The process-wide font set (fonts are parsed once; IPAmj明朝 takes about 0.5 s)."""
+    return FontSet(candidates())
+
+
+def can_draw(text: str) -> list[str]:
+    """The characters (or character + variation selector) of ``text`` that no registered font can draw."""
+    return font_set().missing(text)
+
+
+def assert_printable(field_name: str, text: str | None) -> None:
+    """Raise the 未登録外字 alert naming the item and each character with its code points."""
+    if not text:
+        return
+    missing = can_draw(text)
+    if missing:
+        raise UnprintableCharacter(field_name, missing)
