@@ -125,6 +125,10 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
     async def _yakuba_error(request: Request, exc: YakubaError) -> Response:
         if isinstance(exc, Unauthenticated) and _wants_html(request):
             return RedirectResponse("/login", status_code=303)
+        if _wants_html(request):  # a refused screen is shown as a page, not as JSON
+            from yakuba.ui.common import plain_error_page
+
+            return plain_error_page(request, exc)
         return JSONResponse(status_code=exc.http_status, content={"detail": str(exc)})
 
     @app.get("/healthz", tags=["運用"], summary="稼働確認")
@@ -165,10 +169,14 @@ def _mount_static(app: FastAPI) -> None:
 def _include_routers(app: FastAPI) -> None:
     from yakuba.admin.api import router as admin_router
     from yakuba.audit.api import router as audit_router
+    from yakuba.fuhyo.api import router as fuhyo_router
+    from yakuba.inkan.api import router as inkan_router
     from yakuba.juki.api import router as juki_router
     from yakuba.juki.api_ido import router as juki_ido_router
     from yakuba.juki.api_yokushi import router as juki_yokushi_router
     from yakuba.security.api import router as auth_router
+    from yakuba.senkyo.api import router as senkyo_router
+    from yakuba.shomei.api import router as shomei_router
     from yakuba.ui.routes import router as ui_router
 
     for router in (
@@ -176,6 +184,10 @@ def _include_routers(app: FastAPI) -> None:
         juki_router,
         juki_ido_router,
         juki_yokushi_router,
+        shomei_router,
+        inkan_router,
+        fuhyo_router,
+        senkyo_router,
         audit_router,
         admin_router,
         ui_router,

@@ -20,7 +20,12 @@ from yakuba.security.crypto import FieldCipher, KeyRing
 from yakuba.uow import SYSTEM_ACTOR, Actor, UnitOfWork
 
 # Business handler modules, in the order they are wired. Each has ``register_handlers(bus)``.
-HANDLER_MODULES: tuple[str, ...] = ("yakuba.juki.handlers",)
+HANDLER_MODULES: tuple[str, ...] = (
+    "yakuba.juki.handlers",
+    "yakuba.inkan.handlers",
+    "yakuba.fuhyo.handlers",
+    "yakuba.senkyo.handlers",
+)
 
 
 @dataclass
@@ -51,6 +56,9 @@ def bootstrap(settings: Settings | None = None) -> Yakuba:
     container = Yakuba(
         settings=settings, engine=engine, session_factory=make_session_factory(engine), cipher=cipher
     )
+    from yakuba.fuhyo import config as fuhyo_config
+
+    fuhyo_config.configure(settings)  # the 附票 needs to know which 本籍 are local
     for module_name in HANDLER_MODULES:
         importlib.import_module(module_name).register_handlers(container.bus)
     return container

@@ -45,7 +45,9 @@ class MessageBus:
         self._handlers: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
 
     def subscribe(self, event_cls: type[DomainEvent], handler: Handler) -> None:
-        self._handlers[event_cls].append(handler)
+        """Idempotent: wiring a business twice (composition root and a test) must not run it twice."""
+        if handler not in self._handlers[event_cls]:
+            self._handlers[event_cls].append(handler)
 
     def handlers_for(self, event: DomainEvent) -> list[Handler]:
         found: list[Handler] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,11 +45,14 @@ class UnitOfWork:
     _pending: deque[DomainEvent] = field(init=False, default_factory=deque)
     _before_commit: list[Callable[[UnitOfWork], None]] = field(init=False, default_factory=list)
     _committed: bool = field(init=False, default=False)
+    # Per-transaction scratch space for handlers that batch their work (e.g. one 異動 for a whole run).
+    scratch: dict[str, Any] = field(init=False, default_factory=dict)
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()
         self._pending.clear()
         self._committed = False
+        self.scratch.clear()
         return self
 
     def __exit__(
@@ -94,14 +97,19 @@ class UnitOfWork:
                 self.session.flush()
 
     def commit(self) -> None:
+        # Hooks may record events (a batching handler finishing its 異動); dispatch until both are empty.
         self.dispatch()
-        for hook in self._before_commit:
-            hook(self)
-        self._before_commit.clear()
+        while self._before_commit:
+            hooks, self._before_commit = self._before_commit, []
+            for hook in hooks:
+                hook(self)
+            self.dispatch()
         self.session.commit()
         self._committed = True
+        self.scratch.clear()
 
     def rollback(self) -> None:
         self._pending.clear()
         self._before_commit.clear()
+        self.scratch.clear()
         self.session.rollback()

@@ -326,7 +326,10 @@ def test_j860_goki_shusei_keeps_the_wrong_row_and_appends_the_correction(run: Ru
         now = latest_row(uow.session, a1)
         assert first is not None and now is not None
         assert (first.rireki_no, first.mei, now.rireki_no, now.mei) == (1, "太朗", 2, "太郎")
-        types = uow.session.execute(select(OutboxEntry.event_type).order_by(OutboxEntry.seq)).scalars().all()
+        juki_types = (
+            select(OutboxEntry.event_type).where(OutboxEntry.business == "juki").order_by(OutboxEntry.seq)
+        )
+        types = uow.session.execute(juki_types).scalars().all()
     assert types[-2:] == ["juki.resident_corrected", "juki.name_changed"]
 
 
@@ -370,7 +373,8 @@ def test_kari_toroku_is_invisible_until_hon_toroku(run: Run, yakuba: Yakuba) -> 
         uow.commit()
     with yakuba.uow() as uow:
         assert [r.atena_no for r in search(uow.session, kana="アオキ")] == pending.atena_nos
-        assert [e.event_type for e in uow.session.execute(select(OutboxEntry)).scalars()] == [
+        juki_events = select(OutboxEntry).where(OutboxEntry.business == "juki")
+        assert [e.event_type for e in uow.session.execute(juki_events).scalars()] == [
             "juki.resident_registered"
         ]
 

@@ -61,7 +61,8 @@ def test_a_tennyu_appends_history_rows_and_an_event_per_person(yakuba: Yakuba) -
         assert ido is not None
         # 住民基本台帳法第22条: 14 days; filed on day 19 ⇒ listed for the 届出期間経過通知, still accepted.
         assert ido.late_notification is True
-        assert uow.session.execute(select(func.count()).select_from(OutboxEntry)).scalar_one() == 2
+        juki_events = select(func.count()).select_from(OutboxEntry).where(OutboxEntry.business == "juki")
+        assert uow.session.execute(juki_events).scalar_one() == 2
         assert latest_row(uow.session, head) is not None
         assert state_as_of(uow.session, head, dt.date(2026, 3, 31)) is None
         found = search(uow.session, kana="ｱｵｷ ﾊﾅｺ")

@@ -48,8 +48,8 @@ CLASSIFICATION_HEADER = "X-Yakuba-Classification"
 MARKING_HEADER = "X-Yakuba-Marking"  # percent-encoded 「機密性3B・完全性2・可用性2【…】」
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# (path, method) pairs reachable without login: the health check and the login itself. The public
-# verification of an issued certificate (which reveals no personal data) joins when certificates exist.
+# (path, method) pairs reachable without login: the health check, the login itself and the public
+# verification of an issued certificate (which reveals no personal data).
 OPEN_ROUTES: frozenset[tuple[str, str]] = frozenset(
     {
         ("/healthz", "GET"),
@@ -60,6 +60,7 @@ OPEN_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("/login", "POST"),
         ("/login/enrol", "POST"),
         ("/logout", "POST"),
+        ("/verify/{issuance_id}", "GET"),
     }
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from yakuba import params
 from yakuba.errors import InputError, NotFound
@@ -21,6 +21,7 @@ from yakuba.juki.schemas import IdoDates
 from yakuba.uow import UnitOfWork
 
 UNDO_JIYU = {"kisai": "B09", "shojo": "A09", "shusei": "C19"}
+MAINTAINED_BY_OTHERS = frozenset({"senkyo"})  # 異動 details.source of linked-item maintenance
 
 
 class Torikeshi(BaseModel):
@@ -51,14 +52,19 @@ def torikeshi(uow: UnitOfWork, command: Torikeshi, *, today: dt.date) -> IdoResu
     for row in rows:
         if row.atena_no not in chosen:
             continue
-        latest = session.execute(
-            select(func.max(Rireki.rireki_no)).where(Rireki.atena_no == row.atena_no)
-        ).scalar()
         last_of_target = max(r.rireki_no for r in rows if r.atena_no == row.atena_no)
-        if latest != last_of_target:
+        later = session.execute(
+            select(Rireki, Ido)
+            .join(Ido, Ido.id == Rireki.ido_id)
+            .where(Rireki.atena_no == row.atena_no, Rireki.rireki_no > last_of_target)
+            .order_by(Rireki.rireki_no)
+        ).all()
+        # Items other businesses maintain (選挙人名簿登録の旨 …) do not stand in the way of a 取消し.
+        if any((ido.details or {}).get("source") not in MAINTAINED_BY_OTHERS for _r, ido in later):
             raise InputError.single(
                 "異動", f"宛名番号 {row.atena_no} には後の異動があります。後の異動から順に取り消してください"
             )
+        kept = {"linked_items": later[-1][0].linked_items} if later else {}
         if row.rireki_no != last_of_target:
             continue
         first_of_target = min(r.rireki_no for r in rows if r.atena_no == row.atena_no)
@@ -72,11 +78,17 @@ def torikeshi(uow: UnitOfWork, command: Torikeshi, *, today: dt.date) -> IdoResu
         if before is None:  # the 異動 created the record: undoing it takes the person off the register
             restored = writer.append(
                 row.atena_no,
-                {**state_of(row), "jumin_jotai": "13", "shojo_jiyu": "B09", "shojo_date": dates.ido_date},
+                {
+                    **state_of(row),
+                    "jumin_jotai": "13",
+                    "shojo_jiyu": "B09",
+                    "shojo_date": dates.ido_date,
+                    **kept,
+                },
             )
         else:
             writer.lock_setai(before.setai_no)
-            restored = writer.append(row.atena_no, state_of(before))
+            restored = writer.append(row.atena_no, {**state_of(before), **kept})
         writer.emit(IdoCancelled, restored, cancelled_ido_id=target.id)
     if not writer.atena_nos:
         raise InputError.single("宛名番号", "取り消す人がいません")
