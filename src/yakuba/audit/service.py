@@ -76,7 +76,7 @@ __all__ = [
 GENESIS_HASH = "0" * 64
 # 日本標準時. Japan has had no daylight saving time since 1951, so a fixed offset is exact for audit times
 # and needs no time zone database on the server.
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
+from yakuba.kernel.clock import JST, japan_date  # noqa: E402 - one definition of Japan time
 
 _HEAD_ID = 1
 _FAILED_RESULTS = ("failure", "denied")
@@ -439,7 +439,7 @@ def _to_jst(value: dt.datetime) -> dt.datetime:
 
 
 def _jst_today() -> dt.date:
-    return dt.datetime.now(JST).date()
+    return japan_date(dt.datetime.now(dt.UTC))
 
 
 def _hhmm(raw: Any, key: str) -> dt.time:

@@ -40,10 +40,9 @@ from yakuba.errors import Conflict, InputError, NotFound, YakubaError
 from yakuba.events import DomainEvent
 from yakuba.juki.models import Jumin, Setai
 from yakuba.juki.yokushi_models import ShienSochi, Yokushi
+from yakuba.kernel.clock import JST, japan_date
 from yakuba.kernel.wareki import format_wareki, parse_date
 from yakuba.uow import UnitOfWork
-
-JST = dt.timezone(dt.timedelta(hours=9), "JST")  # Asia/Tokyo has had no daylight saving time since 1951
 
 TARGET_KINDS = {"person": "個人", "setai": "世帯"}
 PROCESSES = {"ido": "異動入力", "certificate": "証明書発行", "inquiry": "照会"}
@@ -184,8 +183,7 @@ def _utc(now: dt.datetime | None) -> dt.datetime:
     return now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
 
 
-def _jst_date(moment: dt.datetime) -> dt.date:
-    return _utc(moment).astimezone(JST).date()
+_jst_date = japan_date
 
 
 def _jst_midnight_utc(day: dt.date) -> dt.datetime:
@@ -741,9 +739,7 @@ def list_shien(session: Session, *, include_ended: bool = False) -> list[ShienSo
     return list(session.execute(query).scalars())
 
 
-def today_jst(now: dt.datetime) -> dt.date:
-    """The date in Japan at ``now`` (the day the office is working on)."""
-    return _jst_date(now)
+today_jst = japan_date  # the date in Japan at ``now`` (the day the office is working on)
 
 
 __all__ = [

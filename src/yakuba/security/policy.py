@@ -48,7 +48,7 @@ POLICY_KEY = "security.access_policy"
 
 #: Asia/Tokyo. Japan has had no daylight saving time since 1951, so a fixed UTC+9 offset is exact and
 #: needs no tz database on the server.
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
+from yakuba.kernel.clock import JST  # noqa: E402 - one definition of Japan time
 
 _IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

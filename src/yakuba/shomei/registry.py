@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from yakuba import params
 from yakuba.errors import InputError
+from yakuba.kernel.clock import JST
 from yakuba.shomei.models import Issuance
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
 
 

@@ -25,6 +25,7 @@ from yakuba.errors import Forbidden, InputError
 from yakuba.juki import queries
 from yakuba.juki.models import Ido, Rireki
 from yakuba.juki.service import MYNUMBER_CONTEXT
+from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for, most_restrictive
 from yakuba.shomei import fonts, guards, registry, signing, subjects
@@ -82,7 +83,7 @@ class Prepared:
 
 
 def today_jst(now: dt.datetime) -> dt.date:
-    return now.astimezone(JST).date()
+    return japan_date(now)
 
 
 def prepare(

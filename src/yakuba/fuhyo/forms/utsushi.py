@@ -46,7 +46,7 @@ from yakuba.uow import UnitOfWork
 BLANK = "【空欄】"
 OMITTED = "省略"
 SEX = {"0": "不明", "1": "男", "2": "女"}
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
+from yakuba.kernel.clock import JST  # noqa: E402 - one definition of Japan time
 
 
 class RetentionExpired(YakubaError):
