@@ -61,6 +61,11 @@ def demo(
     seed: int = typer.Option(1, "--seed", help="乱数の種（同じ種なら同じ町）"),
     db: Path = typer.Option(Path("var/demo.db"), "--db", help="デモ用 SQLite ファイル"),
     no_serve: bool = typer.Option(False, "--no-serve", help="生成だけして起動しない"),
+    bulk: bool | None = typer.Option(
+        None,
+        "--bulk/--no-bulk",
+        help="一括書き込み（COPY 等。記録は住民記録の処理と同一）で生成する。既定は 20,000 人を超えると一括",
+    ),
 ) -> None:
     """架空の町を生成し（未生成の場合のみ）、http://127.0.0.1:8000 で起動します。"""
     import os
@@ -72,7 +77,7 @@ def demo(
     if "YAKUBA_MUNICIPALITY_NAME" not in os.environ:  # the screens name the town the data describes
         town, _households = generate_town(residents=residents, seed=seed)
         settings = settings.model_copy(update={"municipality_name": town.name})
-    overlay = ensure_demo(settings, db_path=db, residents=residents, seed=seed, echo=typer.echo)
+    overlay = ensure_demo(settings, db_path=db, residents=residents, seed=seed, echo=typer.echo, bulk=bulk)
     if not no_serve:
         use_overlay(overlay)
         typer.echo(f"http://{settings.host}:{settings.port}/ で起動します（Ctrl+C で終了）")

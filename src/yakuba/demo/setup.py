@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import func, select
@@ -26,6 +27,9 @@ from yakuba.security.accounts import add_user
 from yakuba.security.models import StaffUser
 
 DEMO_AS_OF = dt.date(2026, 4, 1)
+# Above this many residents ``yakuba demo`` writes through the bulk path (yakuba.demo.bulk), which the
+# tests prove gives the same records; below it, household by household through the command.
+BULK_THRESHOLD = 20_000
 DEMO_PASSWORD = "yakuba-demo-2026"  # synthetic town only; printed on purpose
 DEMO_ACCOUNTS = (
     ("demo-clerk", "窓口 花子", ["juki_clerk"]),
@@ -63,11 +67,12 @@ def _person_input(person: SyntheticPerson) -> PersonInput:
     )
 
 
-def load_household(
-    yakuba: Yakuba, town: SyntheticTown, household: SyntheticHousehold, *, today: dt.date
-) -> None:
-    """One 世帯 as a single 転入 (or, when its 世帯主 was born here, 出生)."""
-    names = {c.code: c.name for c in town.choaza}
+def household_arguments(names: Mapping[str, str], household: SyntheticHousehold) -> dict[str, Any]:
+    """The arguments of ``register_household`` for one synthetic 世帯 (``today`` aside).
+
+    Shared by the command path below and the bulk path (``yakuba.demo.bulk``), so both record the
+    same 事由, dates and address for the same household.
+    """
     address = AddressInput(
         choaza_code=household.address.choaza_code,
         choaza_name=names[household.address.choaza_code],
@@ -78,17 +83,23 @@ def load_household(
     arrived = min(p.became_resident_on for p in household.members)
     head = next(p for p in household.members if p.relationship == "世帯主")
     prev = head.moved_in_from
+    return {
+        "jiyu_code": "A01" if prev else "A03",
+        "persons": [_person_input(p) for p in household.members],
+        "address": address,
+        "ido_date": arrived,
+        "todoke_date": arrived + dt.timedelta(days=3) if prev else arrived,
+        "prev_address": prev,
+    }
+
+
+def load_household(
+    yakuba: Yakuba, town: SyntheticTown, household: SyntheticHousehold, *, today: dt.date
+) -> None:
+    """One 世帯 as a single 転入 (or, when its 世帯主 was born here, 出生)."""
+    names = {c.code: c.name for c in town.choaza}
     with yakuba.uow() as uow:
-        register_household(
-            uow,
-            jiyu_code="A01" if prev else "A03",
-            persons=[_person_input(p) for p in household.members],
-            address=address,
-            ido_date=arrived,
-            todoke_date=arrived + dt.timedelta(days=3) if prev else arrived,
-            prev_address=prev,
-            today=today,
-        )
+        register_household(uow, **household_arguments(names, household), today=today)
         uow.commit()
 
 
@@ -155,11 +166,16 @@ def ensure_demo(
     residents: int,
     seed: int,
     echo: Callable[[str], None] = print,
+    bulk: bool | None = None,
+    progress: bool = True,
 ) -> Path:
     """Create the demo database if it does not exist yet; an existing one is left as it is.
 
-    Returns the parameter overlay folder the demo server should use.
+    ``bulk`` None chooses the bulk path above ``BULK_THRESHOLD`` residents. ``progress`` draws a
+    one-line progress report on stderr. Returns the parameter overlay folder the server should use.
     """
+    from yakuba.demo.bulk import StderrProgress, load_town
+
     exists = db_path.exists()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
@@ -171,8 +187,20 @@ def ensure_demo(
             echo(f"架空の町を生成しています（住民 約{residents}人, seed={seed}）…")
             town, households = generate_town(residents=residents, seed=seed, as_of=DEMO_AS_OF)
             today = max(DEMO_AS_OF, dt.date.today())
-            for household in households:
-                load_household(yakuba, town, household, today=today)
+            report = StderrProgress(residents) if progress else None
+            if bulk if bulk is not None else residents > BULK_THRESHOLD:
+                load_town(
+                    yakuba, town, households, today=today, expected_residents=residents, progress=report
+                )
+            else:
+                done = 0
+                for household in households:
+                    load_household(yakuba, town, household, today=today)
+                    done += len(household.members)
+                    if report is not None:
+                        report(done)
+                if report is not None:
+                    report(done, final=True)
             echo(f"{town.name}: {resident_count(yakuba)} 人を登録しました。")
         accounts_file = ensure_demo_accounts(yakuba, settings.data_dir)
         overlay = demo_policy_overlay(settings)
