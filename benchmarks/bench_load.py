@@ -299,3 +299,76 @@ def assemble(config: Config, command: dict[str, Any], bulk: dict[str, Any], copy
             "The bulk load ran under pyinstrument (sampling): see benchmarks/results/profile_load.txt."
         )
     return result
+
+
+def run_juki_only(config: Config) -> Result:
+    """(d′) The 住民記録 part alone at a larger scale: the bulk path with no subscribed handlers.
+
+    Runs in the *scratch* database (wiped), because a registry without 選挙's copy and 附票 notices is
+    not a town the other benchmarks may use. Shows how the bulk path itself scales against COPY once
+    the other businesses' per-event handlers are out of the picture.
+    """
+    import resource
+
+    from sqlalchemy import create_engine, text
+
+    from yakuba.demo.bulk import StderrProgress, load_town
+    from yakuba.demo.generator import generate_town
+    from yakuba.demo.setup import DEMO_AS_OF
+    from yakuba.events import MessageBus
+    from yakuba.migrate import upgrade
+
+    engine = create_engine(config.database_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(config.database_url)
+    container = container_for(config)
+    container.bus = MessageBus()  # no handlers: only 住民記録's rows and its outbox events
+    town, households = generate_town(residents=config.residents, seed=config.seed, as_of=DEMO_AS_OF)
+    stats = load_town(
+        container,
+        town,
+        households,
+        today=PINNED_TODAY,
+        expected_residents=config.residents,
+        progress=StderrProgress(config.residents, label="bulk load (住民記録 only)"),
+    )
+    rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    container.dispose()
+    copy = run_copy(config)
+    load_only = stats.seconds - stats.source_seconds
+    own = load_only - stats.command_seconds
+    result = Result(name="load_juki_only", title="(d′) Bulk load of 住民記録 alone (no handlers) vs raw COPY")
+    result.scale = {"residents": stats.residents, "households": stats.households}
+    result.rows = [
+        {"path": "raw COPY of the same rows + ANALYZE (baseline)", "seconds": copy["seconds"], "ratio": 1.0},
+        {
+            "path": "bulk load_town (generator included)",
+            "seconds": round(stats.seconds, 2),
+            "ratio": ratio(stats.seconds, copy["seconds"]),
+        },
+        {
+            "path": "bulk load_town (generator excluded)",
+            "seconds": round(load_only, 2),
+            "ratio": ratio(load_only, copy["seconds"]),
+        },
+        {
+            "path": f"… of which {stats.command_households} households handed to the command",
+            "seconds": round(stats.command_seconds, 2),
+            "ratio": ratio(stats.command_seconds, copy["seconds"]),
+        },
+        {
+            "path": "bulk without generator and command hand-overs",
+            "seconds": round(own, 2),
+            "ratio": ratio(own, copy["seconds"]),
+        },
+    ]
+    result.peak_rss_mb = {"bulk load": rss, "raw COPY client": copy["peak_rss_mb"]}
+    result.figures = {"bulk": {**stats.__dict__}, "copy": copy}
+    result.notes.append(
+        "Households handed to the command are those with the 氏名・性別・生年月日 of someone already loaded "
+        "(the command records an alert); its look-up for them scans juki_rireki (no usable index)."
+    )
+    return result

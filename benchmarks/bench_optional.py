@@ -96,6 +96,8 @@ def run_shomei(config: Config) -> Result:
             pages, size = out.pages, len(out.pdf)
             took, _out = once(service.preview)
             previews.append(took)
+        if config.profile:
+            _profile_issue(lambda: once(service.issue), result)
     except Exception as exc:
         result.skipped = f"yakuba.shomei could not issue in this tree ({type(exc).__name__}: {exc})"
         return result
@@ -120,6 +122,25 @@ def run_shomei(config: Config) -> Result:
     result.figures = {"issue_median_ms": round(med_i, 1), "preview_median_ms": round(med_p, 1)}
     result.peak_rss_mb["benchmark process"] = self_peak_rss_mb()
     return result
+
+
+def _profile_issue(issue: Any, result: Result) -> None:
+    """pyinstrument over a few extra copies (not the measured ones) → results/profile_shomei.txt."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        result.notes.append("No profile: pyinstrument is not installed.")
+        return
+    from benchmarks.common import RESULTS
+
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    for _ in range(10):
+        issue()
+    profiler.stop()
+    text_report = profiler.output_text(unicode=True, color=False, show_all=False)
+    (RESULTS / "profile_shomei.txt").write_text(text_report, encoding="utf-8")
+    result.notes.append("Profile: benchmarks/results/profile_shomei.txt (pyinstrument, 10 extra copies).")
 
 
 def _last_teiji_month(today: dt.date) -> tuple[int, int]:

@@ -35,7 +35,7 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "search (query, 支援措置 visibility, 抑止 flags, view)",
         ("juki/queries.py", "juki/visibility.py", "yokushi.py"),
     ),
-    ("outbox / events (pydantic payloads)", ("uow.py", "events.py")),
+    ("unit of work: commit, outbox, event payloads", ("uow.py", "events.py")),
     ("request parsing & response (FastAPI, pydantic, JSON)", ("fastapi/", "pydantic", "json/")),
     ("HTTP server (uvicorn, h11, asyncio)", ("uvicorn/", "h11/", "asyncio/")),
 )

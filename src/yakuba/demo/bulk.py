@@ -118,7 +118,7 @@ class _Bloom:
     Python's ``hash`` is salted per process; that is fine, the filter lives only as long as the load.
     """
 
-    def __init__(self, bits_log2: int, hashes: int = 5) -> None:
+    def __init__(self, bits_log2: int, hashes: int = 6) -> None:
         self.mask = (1 << bits_log2) - 1
         self.bits = bytearray(1 << (bits_log2 - 3))
         self.steps = range(hashes)
@@ -147,10 +147,14 @@ class _Bloom:
 
 
 def _bits_for(expected_residents: int | None) -> int:
-    """About 16 bits per key (4 keys a person): false positives stay near 0.1 % at the expected size."""
+    """32–64 bits per key (4 keys a person), 6 hashes: under 1 false positive in 20,000 keys.
+
+    A false positive costs a trip through the command (whose 氏名・性別・生年月日 look-up scans
+    juki_rireki), so memory is cheaper: 16–32 MiB at a million residents.
+    """
     keys = 4 * (expected_residents or 1_000_000)
-    bits_log2 = max(16, (keys * 16 - 1).bit_length())
-    return min(bits_log2, 33)  # 8 MiB at 1 million residents, 32 MiB at 4 million; never above 1 GiB
+    bits_log2 = max(16, (keys * 32 - 1).bit_length())
+    return min(bits_log2, 33)  # never above 1 GiB
 
 
 def _keys(state: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -337,7 +341,7 @@ class _Loader:
         self.atena = _Counter("atena_no", params.get("municipal.numbering.atena_no_digits", on=today))
         self.deadlines: dict[dt.date, int | None] = {}
         self.pending: list[_Pending] = []
-        self.pending_residents = 0
+        self.uncommitted = 0  # residents since the last commit: one transaction per ``batch``
         self.has_handlers: bool | None = None
         self.analyzed: list[str] | None = None  # the application's tables present in this database
         self.stats = BulkStats()
@@ -378,6 +382,7 @@ class _Loader:
         self.atena.write(conn)
         if commit:
             self.session.commit()
+            self.uncommitted = 0
             # Handlers leave their ORM objects in this long-lived session; without this the load grows
             # by kilobytes a resident (2.8 GB at 20,000 residents with 選挙 and 附票 subscribed).
             self.session.expunge_all()
@@ -412,10 +417,10 @@ class _Loader:
             self._through_command(arguments)
         else:
             self.pending.append(built)
-            self.pending_residents += len(built.members)
         self.stats.households += 1
         self.stats.residents += len(household.members)
-        if self.pending_residents >= self.batch:
+        self.uncommitted += len(household.members)
+        if self.uncommitted >= self.batch:
             self.flush(commit=True)
 
     def _build(self, arguments: dict[str, Any]) -> _Pending | None:
@@ -500,7 +505,7 @@ class _Loader:
         self.stats.command_seconds += time.perf_counter() - t0
 
     def _write_pending(self) -> None:
-        pending, self.pending, self.pending_residents = self.pending, [], 0
+        pending, self.pending = self.pending, []
         json_out = self.sink.json
         now = dt.datetime.now(dt.UTC)
         ids = self.sink.reserve_ids(IDO_TABLE, len(pending))
@@ -629,7 +634,7 @@ def load_town(
     """Register every household as ``setup.load_household`` would, ``batch`` residents per transaction.
 
     Memory stays bounded: one batch of rows plus a Bloom filter sized once from ``expected_residents``
-    (8–16 bytes a resident; 8 MiB when not given). Each batch is one transaction; an error rolls back
+    (16–32 bytes a resident; 16 MiB when not given). Each batch is one transaction; an error rolls back
     the current batch only, like the command path leaves the households it already committed.
     """
     started = time.perf_counter()
