@@ -365,7 +365,7 @@ def run_juki_only(config: Config) -> Result:
             "ratio": ratio(own, copy["seconds"]),
         },
     ]
-    result.peak_rss_mb = {"bulk load": rss, "raw COPY client": copy["peak_rss_mb"]}
+    result.peak_rss_mb = {"bulk load (then the COPY client in the same process)": rss}
     result.figures = {"bulk": {**stats.__dict__}, "copy": copy}
     result.notes.append(
         "Households handed to the command are those with the 氏名・性別・生年月日 of someone already loaded "

@@ -305,6 +305,20 @@ def raw_closed_loop(
 # --------------------------------------------------------------------------------------------------
 
 
+def _drain(config: Config, limit: float = 300.0) -> None:
+    """Wait until no backend of this database is busy (requests abandoned by a client still run)."""
+    deadline = time.monotonic() + limit
+    with psycopg.connect(psycopg_url(config.database_url), autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            found = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state NOT IN ('idle')"
+            ).fetchone()
+            if not found or not found[0]:
+                return
+            time.sleep(0.5)
+
+
 def _pg_waits(config: Config, stop_after: float) -> dict[str, int]:
     """Sample pg_stat_activity (every 50 ms) for what this database's backends wait on."""
     counts: dict[str, int] = {}
@@ -367,14 +381,15 @@ def run(config: Config) -> Result:
     container.dispose()
     result = Result(name="tenkyo", title="(a) 転居 through the HTTP API vs raw SQL (same row changes)")
     per_level = config.requests
-    if len(households) < wanted:
+    if len(households) < wanted:  # a small town: fewer requests per level
         spare = max(len(households) - WARMUP - offered // 2, 0)
         per_level = min(config.requests, max(spare // (2 * len(levels) + (1 if config.profile else 0)), 10))
         offered = min(offered, max(len(households) - WARMUP - 2 * per_level * len(levels), 0))
-        result.notes.append(
-            f"Only {len(households):,} 世帯 in the town: {per_level:,} requests per level instead of "
-            f"{config.requests:,}; the offered-load run is {offered:,} requests."
-        )
+        if per_level < config.requests or offered < int(config.offered_rate * config.offered_seconds):
+            result.notes.append(
+                f"Only {len(households):,} 世帯 in the town: {per_level:,} requests per level instead of "
+                f"{config.requests:,}; the offered-load run is {offered:,} requests."
+            )
     pool = iter(households)
     addresses = Addresses(config)
     source = request_source(pool, addresses)
@@ -394,6 +409,7 @@ def run(config: Config) -> Result:
             server.base_url, token, source, clients=1, max_requests=WARMUP, max_seconds=60, expect=201
         )
         for clients in levels:
+            _drain(config)
             loop = closed_loop(
                 server.base_url,
                 token,
@@ -406,7 +422,11 @@ def run(config: Config) -> Result:
             api[clients] = summarise(loop.latencies, loop.wall, loop.errors)
             if loop.error_samples:
                 result.notes.append(f"API errors at {clients} clients: {loop.error_samples}")
+        if config.profile:  # before the open loop: an overloaded open loop leaves a backlog behind
+            _drain(config)
+            figures["profile"] = _profile(config, server, token, source, per_level, result)
         if offered:
+            _drain(config)
             loop = open_loop(
                 server.base_url,
                 token,
@@ -421,8 +441,6 @@ def run(config: Config) -> Result:
             }
             if loop.error_samples:
                 result.notes.append(f"API errors at the offered load: {loop.error_samples}")
-        if config.profile:
-            figures["profile"] = _profile(config, server, token, source, per_level, result)
     result.peak_rss_mb["server (largest worker)"] = server.peak_rss_mb
     raw: dict[int, dict[str, Any]] = {}
     for clients in levels:
@@ -483,29 +501,41 @@ def run(config: Config) -> Result:
 def _profile(
     config: Config, server: Any, token: str, source: Callable[[], Request | None], count: int, result: Result
 ) -> dict[str, Any]:
-    """py-spy on every worker during a 10-client run, plus what PostgreSQL backends wait on."""
+    """py-spy on every worker during a 1-client run (the cost of one request) and a 10-client run (what
+    requests wait for), plus what the PostgreSQL backends wait on. Extra runs, not the measured ones."""
     import threading
 
     seconds = min(config.seconds, 20.0)
-    stem = RESULTS / "profile_tenkyo"
-    for old in RESULTS.glob("profile_tenkyo.*.txt"):
+    for old in RESULTS.glob("profile_tenkyo*.txt"):
         old.unlink()
-    waits: dict[str, int] = {}
+    sections: list[str] = []
+    all_waits: dict[str, dict[str, int]] = {}
+    for clients in (1, 10):
+        stem = f"profile_tenkyo_c{clients}"
+        waits: dict[str, int] = {}
 
-    def sample() -> None:
-        waits.update(_pg_waits(config, seconds))
+        def sample(into: dict[str, int] = waits) -> None:
+            into.update(_pg_waits(config, seconds))
 
-    sampler = threading.Thread(target=sample)
-    with py_spy(server.worker_pids(), stem, seconds):
-        sampler.start()
-        closed_loop(
-            server.base_url, token, source, clients=10, max_requests=count, max_seconds=seconds, expect=201
-        )
-        sampler.join()
-    files = sorted(Path(RESULTS).glob("profile_tenkyo.*.txt"))
-    text_report = report(files, title="転居 request, 10 clients")
-    text_report += "\n| PostgreSQL backends (active samples) | count |\n|---|---|\n"
-    text_report += "".join(f"| {k} | {v} |\n" for k, v in waits.items())
-    (RESULTS / "profile_tenkyo.md").write_text(text_report, encoding="utf-8")
-    result.notes.append("Profile: benchmarks/results/profile_tenkyo.md (py-spy, 10 clients).")
-    return {"pg_waits": waits}
+        sampler = threading.Thread(target=sample)
+        with py_spy(server.worker_pids(), RESULTS / stem, seconds):
+            sampler.start()
+            closed_loop(
+                server.base_url,
+                token,
+                source,
+                clients=clients,
+                max_requests=count // 2,
+                max_seconds=seconds,
+                expect=201,
+            )
+            sampler.join()
+        files = sorted(Path(RESULTS).glob(f"{stem}.*.txt"))
+        section = report(files, title=f"転居 request, {clients} client{'s' if clients > 1 else ''}")
+        section += "\n| PostgreSQL backends (active samples) | count |\n|---|---|\n"
+        section += "".join(f"| {k} | {v} |\n" for k, v in waits.items())
+        sections.append(section)
+        all_waits[str(clients)] = waits
+    (RESULTS / "profile_tenkyo.md").write_text("\n".join(sections), encoding="utf-8")
+    result.notes.append("Profile: benchmarks/results/profile_tenkyo.md (py-spy, 1 and 10 clients).")
+    return {"pg_waits": all_waits}

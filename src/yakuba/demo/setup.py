@@ -188,7 +188,8 @@ def ensure_demo(
             town, households = generate_town(residents=residents, seed=seed, as_of=DEMO_AS_OF)
             today = max(DEMO_AS_OF, dt.date.today())
             report = StderrProgress(residents) if progress else None
-            if bulk if bulk is not None else residents > BULK_THRESHOLD:
+            use_bulk = bulk if bulk is not None else residents > BULK_THRESHOLD
+            if use_bulk:
                 load_town(
                     yakuba, town, households, today=today, expected_residents=residents, progress=report
                 )
