@@ -73,3 +73,30 @@ def test_without_commit_nothing_is_kept(yakuba: Yakuba) -> None:
         uow.record(SomethingHappened(n=1))
     with yakuba.uow() as uow:
         assert uow.session.execute(select(func.count()).select_from(Numbering)).scalar_one() == 0
+
+
+def test_seals_run_last_after_handlers_and_hooks(yakuba: Yakuba) -> None:
+    """The audit chain head is taken in a seal: after every handler and hook, so it is held briefly."""
+    order: list[str] = []
+
+    def on_something(event: SomethingHappened, uow: UnitOfWork) -> None:
+        order.append(f"handler {event.n}")
+        if event.n == 1:
+            uow.before_commit(lambda u: (order.append("hook"), u.record(SomethingHappened(n=2))))
+
+    yakuba.bus.subscribe(SomethingHappened, on_something)
+    with yakuba.uow() as uow:
+        uow.seal(lambda _u: order.append("seal"))
+        uow.record(SomethingHappened(n=1))
+        uow.commit()
+    assert order == ["handler 1", "hook", "handler 2", "seal"]
+
+
+def test_a_seal_may_not_record_events(yakuba: Yakuba) -> None:
+    with yakuba.uow() as uow:
+        uow.session.add(Numbering(name="sealed", last_serial=1))
+        uow.seal(lambda u: u.record(SomethingHappened(n=1)))
+        with pytest.raises(RuntimeError, match="封印"):
+            uow.commit()
+    with yakuba.uow() as uow:
+        assert uow.session.execute(select(func.count()).select_from(Numbering)).scalar_one() == 0

@@ -44,6 +44,7 @@ class UnitOfWork:
     session: Session = field(init=False)
     _pending: deque[DomainEvent] = field(init=False, default_factory=deque)
     _before_commit: list[Callable[[UnitOfWork], None]] = field(init=False, default_factory=list)
+    _seals: list[Callable[[UnitOfWork], None]] = field(init=False, default_factory=list)
     _committed: bool = field(init=False, default=False)
     # Per-transaction scratch space for handlers that batch their work (e.g. one 異動 for a whole run).
     scratch: dict[str, Any] = field(init=False, default_factory=dict)
@@ -51,6 +52,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self.session_factory()
         self._pending.clear()
+        self._before_commit.clear()
+        self._seals.clear()
         self._committed = False
         self.scratch.clear()
         return self
@@ -79,6 +82,15 @@ class UnitOfWork:
         """Run ``hook`` at the last moment of this transaction (e.g. to seal audit entries)."""
         self._before_commit.append(hook)
 
+    def seal(self, hook: Callable[[UnitOfWork], None]) -> None:
+        """Run ``hook`` after every event and ``before_commit`` hook, just before the commit itself.
+
+        For work that takes a lock every transaction queues behind (the audit chain head): taken here,
+        the lock is held for the commit only, not for the handlers of other businesses. A seal must not
+        record events (they would not be dispatched).
+        """
+        self._seals.append(hook)
+
     def dispatch(self) -> None:
         """Store and hand out queued events until none are left (handlers may record more)."""
         self.session.flush()
@@ -104,6 +116,11 @@ class UnitOfWork:
             for hook in hooks:
                 hook(self)
             self.dispatch()
+        seals, self._seals = self._seals, []
+        for hook in seals:
+            hook(self)
+        if self._pending:
+            raise RuntimeError("封印（seal）の処理でイベントを記録することはできません")
         self.session.commit()
         self._committed = True
         self.scratch.clear()
@@ -111,5 +128,6 @@ class UnitOfWork:
     def rollback(self) -> None:
         self._pending.clear()
         self._before_commit.clear()
+        self._seals.clear()
         self.scratch.clear()
         self.session.rollback()

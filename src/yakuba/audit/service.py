@@ -3,8 +3,8 @@
 **Append.** ``append`` locks the single ``audit_chain_head`` row, gives the entry the next ``seq``,
 computes ``entry_hash = sha256(prev_hash + canonical JSON)`` and moves the head. It flushes and never
 commits: the entry belongs to the caller's transaction. Because every append waits for that lock,
-append as late as possible in a transaction (``append_at_commit`` does it in the unit of work's
-``before_commit`` hook). An entry for a *failed* or *denied* request must be appended in its own unit
+append as late as possible in a transaction (``append_at_commit`` does it as the unit of work's last
+step, its ``seal``). An entry for a *failed* or *denied* request must be appended in its own unit
 of work, or the rollback of the request would take it away.
 
 **Canonical form.** The hashed document holds every column except the two hashes, keys sorted,
@@ -319,12 +319,16 @@ def append(session: Session, record: AuditRecord) -> AuditEntry:
 
 
 def append_at_commit(uow: UnitOfWork, record: AuditRecord) -> None:
-    """Append ``record`` at the last moment of ``uow``'s transaction, so the head lock is held briefly."""
+    """Append ``record`` at the last moment of ``uow``'s transaction, so the head lock is held briefly.
+
+    It runs as a seal: after every event handler and ``before_commit`` hook, so the chain head is locked
+    only for the INSERT of the entry and the commit — not for the other businesses' work.
+    """
 
     def seal(u: UnitOfWork) -> None:
         append(u.session, record)
 
-    uow.before_commit(seal)
+    uow.seal(seal)
 
 
 def current_head(session: Session) -> Checkpoint | None:

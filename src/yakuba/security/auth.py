@@ -22,9 +22,10 @@ from typing import Any
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute
 
-from yakuba.audit.service import AuditRecord
+from yakuba.audit.service import AuditRecord, append_at_commit
 from yakuba.audit.service import append as append_audit
 from yakuba.bootstrap import Yakuba
 from yakuba.errors import Forbidden, YakubaError
@@ -133,27 +134,30 @@ class RequestContext:
         self.audit.shien_subject = self.audit.shien_subject or shien
 
     def commit(self, result: str = "success", reason: str | None = None) -> None:
-        """Write the audit entry inside this transaction, then commit both together."""
-        self._write_audit(self.uow, result, reason)
-        self.uow.commit()
+        """Commit the work with its audit entry: both land, or neither.
 
-    def _write_audit(self, uow: UnitOfWork, result: str, reason: str | None) -> None:
+        The entry is appended as the transaction's seal (``append_at_commit``), so the audit chain head
+        — the one row every request queues on — is locked only for the commit itself. When the commit
+        fails, ``audited`` stays false and the request's failure is logged in a transaction of its own.
+        """
         if self.audited:
+            self.uow.commit()
             return
-        append_audit(
-            uow.session,
-            _record(
-                self.request,
-                self.principal,
-                category="access",
-                permission=self.permission,
-                purpose=self.purpose,
-                result=result,
-                reason=reason or self.decision.reason,
-                draft=self.audit,
-            ),
-        )
+        append_at_commit(self.uow, self._audit_record(result, reason))
+        self.uow.commit()
         self.audited = True
+
+    def _audit_record(self, result: str, reason: str | None) -> AuditRecord:
+        return _record(
+            self.request,
+            self.principal,
+            category="access",
+            permission=self.permission,
+            purpose=self.purpose,
+            result=result,
+            reason=reason or self.decision.reason,
+            draft=self.audit,
+        )
 
 
 def _record(
@@ -219,11 +223,19 @@ def _policy_decision(
     )
 
 
-def identify(request: Request, yakuba: Yakuba) -> Principal:
-    """Who is calling: a bearer token, or a full (password + TOTP) session cookie."""
+def identify(request: Request, yakuba: Yakuba, session: Session | None = None) -> Principal:
+    """Who is calling: a bearer token, or a full (password + TOTP) session cookie.
+
+    A token is only read, so it is looked up in ``session`` (the request's own transaction) when given:
+    one connection and one transaction a request instead of two. A session cookie is touched (idle
+    timeout) and that must be kept even when the request fails, so it has a transaction of its own.
+    """
     now = yakuba.clock()
+    header = request.headers.get("Authorization", "")
+    if session is not None and header.lower().startswith("bearer "):
+        user = resolve_token(session, header[7:].strip(), now=now)
+        return principal_for(user, via="token", on=now.date())
     with yakuba.uow() as uow:
-        header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
             user = resolve_token(uow.session, header[7:].strip(), now=now)
             principal = principal_for(user, via="token", on=now.date())
@@ -279,30 +291,33 @@ def require(permission: str, *, sensitivity: str = "3B", categories: tuple[str, 
                 ),
             )
 
-        try:
-            principal = identify(request, yakuba)
-        except AuthenticationError as exc:
-            refused(None, "auth", exc.reason)
-            raise Unauthenticated(exc.public) from None
-        except Forbidden as exc:
-            refused(None, "auth", str(exc))
-            raise
-        if not principal.can(permission):
-            decision = Decision(
-                False, f"拒否: ロール {','.join(principal.roles)} に権限 {permission} がありません", None
+        with yakuba.uow() as uow:
+            try:
+                principal = identify(request, yakuba, uow.session)
+            except AuthenticationError as exc:
+                uow.rollback()  # the refusal is written by another connection (SQLite: one writer)
+                refused(None, "auth", exc.reason)
+                raise Unauthenticated(exc.public) from None
+            except Forbidden as exc:
+                uow.rollback()
+                refused(None, "auth", str(exc))
+                raise
+            if not principal.can(permission):
+                decision = Decision(
+                    False, f"拒否: ロール {','.join(principal.roles)} に権限 {permission} がありません", None
+                )
+            else:
+                decision = _policy_decision(principal, permission, request, purpose, touched)
+            if not decision.allowed:
+                uow.rollback()
+                refused(principal, "access", decision.reason)
+                raise Forbidden(decision.reason)
+            uow.actor = Actor(
+                login=principal.login,
+                terminal=client_ip(request),
+                roles=principal.roles,
+                is_contractor=principal.is_contractor,
             )
-        else:
-            decision = _policy_decision(principal, permission, request, purpose, touched)
-        if not decision.allowed:
-            refused(principal, "access", decision.reason)
-            raise Forbidden(decision.reason)
-        actor = Actor(
-            login=principal.login,
-            terminal=client_ip(request),
-            roles=principal.roles,
-            is_contractor=principal.is_contractor,
-        )
-        with yakuba.uow(actor) as uow:
             ctx = RequestContext(principal, uow, request, permission, purpose, decision, response)
             if categories:
                 ctx.label(*categories)
