@@ -172,6 +172,29 @@ def test_kari_shien_protects_at_once_and_the_decision_takes_over(
         assert svc.shien_subjects(uow.session, today) == set()
 
 
+def test_the_kept_subject_set_follows_every_change_at_once(
+    yakuba: Yakuba, household: Registered, svc: ModuleType
+) -> None:
+    """The subject set is kept per process between requests (performance); a 支援措置 set or ended in
+    another transaction must still hide or show the person in the very next one (住民記録システム標準仕様書
+    j430–j450: 支援措置 subjects are hidden from anyone without the permission)."""
+    head, wife = household.atena_nos
+    today = dt.date(2026, 11, 25)
+    with yakuba.uow() as uow:
+        assert svc.shien_subjects(uow.session, today) == set()  # now kept for this generation
+    row = _apply(yakuba, svc, atena_no=wife, start=today, kind="hon")
+    with yakuba.uow() as uow:
+        assert svc.shien_subjects(uow.session, today) == {wife}
+        assert svc.is_shien_subject(uow.session, wife, today)
+    with yakuba.uow(MANAGER) as uow:
+        svc.end_shien(uow, row.id, now=T0)
+        assert svc.shien_subjects(uow.session, today) == set()  # unflushed change seen in its own session
+        uow.commit()
+    with yakuba.uow() as uow:
+        assert svc.shien_subjects(uow.session, today) == set()
+        assert not svc.is_shien_subject(uow.session, wife, today)
+
+
 def test_added_persons_with_a_number_are_protected_too(
     yakuba: Yakuba, household: Registered, svc: ModuleType
 ) -> None:

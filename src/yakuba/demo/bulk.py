@@ -30,12 +30,10 @@ started plus those it wrote.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, TextIO, cast
@@ -50,7 +48,6 @@ from yakuba.demo.generator import SyntheticHousehold, SyntheticTown
 from yakuba.demo.setup import household_arguments
 from yakuba.events import OutboxEntry
 from yakuba.juki.base import summary
-from yakuba.juki.commands import _persons
 from yakuba.juki.commands._persons import label, person_state
 from yakuba.juki.events import ResidentRegistered
 from yakuba.juki.history import SNAPSHOT_COLUMNS, _search_keys
@@ -169,30 +166,6 @@ def _keys(state: dict[str, Any]) -> list[tuple[Any, ...]]:
     if state.get("birth_date") is not None:
         keys.append(("n", state["shi"], state["mei"], state["sex"], state["birth_date"]))
     return keys
-
-
-@contextmanager
-def _memoised_zokugara() -> Iterator[None]:
-    """Stopgap while ``juki.zokugara._rules`` rebuilds its tables on every call (~0.5 ms a person).
-
-    ``validate_zokugara`` is a pure function of its arguments, the parameters and today's date, so for
-    the duration of the load ``person_state`` gets a memoised copy keyed on exactly those (errors are
-    not cached and are raised again). Remove once ``_rules`` is cached per day in juki.zokugara.
-    """
-    original = _persons.validate_zokugara
-
-    @functools.lru_cache(maxsize=4096)
-    def cached(text: str, field: str, on: dt.date | None, day: dt.date) -> str:
-        return original(text, field=field, on=on)
-
-    def validate(text: str, *, field: str = "続柄", on: dt.date | None = None) -> str:
-        return cached(text, field, on, dt.date.today())
-
-    _persons.validate_zokugara = validate
-    try:
-        yield
-    finally:
-        _persons.validate_zokugara = original
 
 
 # --------------------------------------------------------------------------------------------------
@@ -381,7 +354,9 @@ class _Loader:
         self.setai.write(conn)
         self.atena.write(conn)
         if commit:
-            self.session.commit()
+            # Through the unit of work: handlers that batch their writes per transaction (before_commit
+            # hooks) write them here, once per batch.
+            self.uow.commit()
             self.uncommitted = 0
             # Handlers leave their ORM objects in this long-lived session; without this the load grows
             # by kilobytes a resident (2.8 GB at 20,000 residents with 選挙 and 附票 subscribed).
@@ -640,31 +615,30 @@ def load_town(
     started = time.perf_counter()
     loader = _Loader(yakuba, town, today=today, batch=batch, bits=_bits_for(expected_residents))
     waited = 0.0
-    with _memoised_zokugara():
-        try:
-            loader.begin()
-            loader.seed_bloom()
-            iterator = iter(households)
-            while True:
-                t0 = time.perf_counter()
-                household = next(iterator, None)
-                waited += time.perf_counter() - t0
-                if household is None:
-                    break
-                loader.add(household)
-                if progress is not None:
-                    progress(loader.stats.residents)
-            loader.flush(commit=True)
-            loader.session.commit()
-            if loader.sink.postgres:
-                loader.analyze()
+    try:
+        loader.begin()
+        loader.seed_bloom()
+        iterator = iter(households)
+        while True:
+            t0 = time.perf_counter()
+            household = next(iterator, None)
+            waited += time.perf_counter() - t0
+            if household is None:
+                break
+            loader.add(household)
             if progress is not None:
-                progress(loader.stats.residents, final=True)
-        except BaseException:
-            loader.session.rollback()
-            raise
-        finally:
-            loader.session.close()
+                progress(loader.stats.residents)
+        loader.flush(commit=True)
+        loader.session.commit()
+        if loader.sink.postgres:
+            loader.analyze()
+        if progress is not None:
+            progress(loader.stats.residents, final=True)
+    except BaseException:
+        loader.session.rollback()
+        raise
+    finally:
+        loader.session.close()
     loader.stats.seconds = time.perf_counter() - started
     loader.stats.source_seconds = waited
     return loader.stats

@@ -29,12 +29,16 @@ def state_of(row: Rireki) -> State:
 
 
 def latest_row(session: Session, atena_no: str) -> Rireki | None:
-    head = session.get(Jumin, atena_no)
-    if head is None:
-        return None
-    return session.execute(
-        select(Rireki).where(Rireki.atena_no == atena_no, Rireki.rireki_no == head.current_rireki_no)
-    ).scalar_one()
+    """The current 本登録 snapshot, read with its projection row in one statement.
+
+    Both land in the session: the 異動 that follows moves the projection without reading it again.
+    """
+    found = session.execute(
+        select(Rireki, Jumin)
+        .join(Jumin, (Jumin.atena_no == Rireki.atena_no) & (Jumin.current_rireki_no == Rireki.rireki_no))
+        .where(Jumin.atena_no == atena_no)
+    ).first()
+    return None if found is None else found[0]
 
 
 def append_snapshot(

@@ -27,18 +27,21 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, event, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from yakuba import params
 from yakuba.errors import Conflict, InputError, NotFound, YakubaError
 from yakuba.events import DomainEvent
-from yakuba.juki.models import Jumin, Setai
+from yakuba.juki.models import Jumin, Numbering, Setai
 from yakuba.juki.yokushi_models import ShienSochi, Yokushi
 from yakuba.kernel.clock import JST, japan_date
 from yakuba.kernel.wareki import format_wareki, parse_date
@@ -687,26 +690,108 @@ def _candidates(session: Session, on: dt.date) -> list[ShienSochi]:
     )
 
 
+_PROTECTING_CACHE = "juki.shien_protecting"
+_GENERATION_CACHE = "juki.shien_generation"
+# A juki_numbering row given a new random value in the same transaction as every change of a 支援措置
+# row: a process may keep the subject set it computed for as long as the value has not changed. Random,
+# not counted up, so that a database emptied or restored from a backup cannot repeat a value it had.
+SHIEN_GENERATION = "shien_sochi_generation"
+_SUBJECTS: dict[tuple[int, dt.date], frozenset[str]] = {}  # (generation, day) → 宛名番号; process-wide
+_SUBJECTS_KEPT = 32
+
+
+def _changing_shien(session: Session, *, deleted: bool = False) -> bool:
+    """Whether this session holds 支援措置 rows it has changed and not flushed."""
+    pending = (*session.new, *session.dirty, *(session.deleted if deleted else ()))
+    return any(isinstance(obj, ShienSochi) for obj in pending)
+
+
 def protecting(session: Session, on: dt.date) -> list[ShienSochi]:
-    """支援措置 rows (仮 included) protecting someone on ``on``."""
-    successors = _successors(session)
-    return [r for r in _candidates(session, on) if _protects(r, on, successors)]
+    """支援措置 rows (仮 included) protecting someone on ``on``.
+
+    Asked several times a request (to hide or guard the subjects), so the answer is kept on the session
+    for the rest of its transaction. It is dropped when a 支援措置 row of the session is flushed and when
+    the transaction ends (another transaction may have changed them).
+    """
+    cache: dict[dt.date, list[ShienSochi]] = session.info.setdefault(_PROTECTING_CACHE, {})
+    if cache and _changing_shien(session):
+        cache.clear()
+    found = cache.get(on)
+    if found is None:
+        successors = _successors(session)
+        found = cache[on] = [r for r in _candidates(session, on) if _protects(r, on, successors)]
+    return list(found)
 
 
-def shien_protecting(session: Session, atena_no: str, on: dt.date) -> list[ShienSochi]:
-    return [r for r in protecting(session, on) if atena_no in subjects_of(r)]
+def _generation(session: Session) -> int:
+    generation = session.info.get(_GENERATION_CACHE)
+    if generation is None:
+        generation = session.execute(
+            select(Numbering.last_serial).where(Numbering.name == SHIEN_GENERATION)
+        ).scalar_one_or_none()
+        generation = session.info[_GENERATION_CACHE] = int(generation or 0)
+    return int(generation)
+
+
+def _bump_generation(session: Session) -> None:
+    """A new 支援措置 generation, in the transaction that changes the rows (upsert: the first time)."""
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    value = secrets.randbits(62) + 1
+    statement = upsert(Numbering).values(name=SHIEN_GENERATION, last_serial=value)
+    session.execute(
+        statement.on_conflict_do_update(index_elements=[Numbering.name], set_={"last_serial": value})
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _on_shien_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if _changing_shien(session, deleted=True):
+        session.info.pop(_PROTECTING_CACHE, None)
+        session.info.pop(_GENERATION_CACHE, None)
+        _bump_generation(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_transaction(session: Session, _transaction: Any) -> None:
+    session.info.pop(_PROTECTING_CACHE, None)
+    session.info.pop(_GENERATION_CACHE, None)
 
 
 def shien_subjects(session: Session, on: dt.date) -> set[str]:
-    """宛名番号 protected on ``on``: 申出者 and added persons with a 宛名番号, 仮支援措置 included."""
+    """宛名番号 protected on ``on``: 申出者 and added persons with a 宛名番号, 仮支援措置 included.
+
+    Every search hides these and every 異動 checks them, so the set is kept per process under the
+    支援措置 generation read *first* in this transaction: a change commits with a new generation, and the
+    next transaction to ask computes the set again. The set itself is never older than its key.
+    """
+    if _changing_shien(session):
+        return _subjects_now(session, on)
+    key = (_generation(session), on)
+    found = _SUBJECTS.get(key)
+    if found is None:
+        found = frozenset(_subjects_now(session, on))
+        if len(_SUBJECTS) >= _SUBJECTS_KEPT:
+            _SUBJECTS.clear()
+        _SUBJECTS[key] = found
+    return set(found)
+
+
+def _subjects_now(session: Session, on: dt.date) -> set[str]:
     found: set[str] = set()
     for row in protecting(session, on):
         found |= subjects_of(row)
     return found
 
 
+def shien_protecting(session: Session, atena_no: str, on: dt.date) -> list[ShienSochi]:
+    if atena_no not in shien_subjects(session, on):
+        return []
+    return [r for r in protecting(session, on) if atena_no in subjects_of(r)]
+
+
 def is_shien_subject(session: Session, atena_no: str, on: dt.date) -> bool:
-    return bool(shien_protecting(session, atena_no, on))
+    return atena_no in shien_subjects(session, on)
 
 
 def _current(session: Session) -> list[ShienSochi]:
