@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from yakuba.events import DomainEvent, MessageBus, OutboxEntry
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from yakuba.security.crypto import FieldCipher
 
@@ -73,6 +73,14 @@ class UnitOfWork:
         if self.cipher is None:
             raise RuntimeError("この処理には項目暗号化の鍵が必要です（UnitOfWork に cipher がありません）")
         return self.cipher
+
+    @property
+    def queued(self) -> Collection[DomainEvent]:
+        """Events recorded and not dispatched yet (read only, not copied: thousands in a bulk load).
+
+        A batching handler reads them to load, in one query, what the next events will need.
+        """
+        return self._pending
 
     def record(self, event: DomainEvent) -> None:
         """Queue an event; it is stored and dispatched when the unit of work commits."""

@@ -18,12 +18,15 @@ persons without a 本籍 have no 附票. A handler never raises for missing data
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
 from yakuba import params
 from yakuba.events import MessageBus
 from yakuba.fuhyo import service
+from yakuba.fuhyo.batch import FuhyoBatch, batch_of, items_of, match_person, settle
 from yakuba.fuhyo.models import Kisai, Tsuchi
 from yakuba.fuhyo.rules import has_honseki, is_local_honseki, key, kokugai_items, resident_items
 from yakuba.fuhyo.schemas import FuhyoItems, ZaigaiSenkyo
@@ -65,31 +68,82 @@ FUHYO_ITEMS_IN_JUKI = frozenset(
     }
 )
 REMOVAL_REASONS = {"12": "死亡", "16": "失踪宣告", "B03": "死亡", "B05": "国籍喪失"}
+_DAY = "fuhyo.day"
 
 
-def _jiyu(event: JukiEvent, today: dt.date) -> str:
-    table = params.get("juki.ido_jiyu", on=today)
-    entry = table.get(event.jiyu_code)
-    return str(entry["name"]) if entry else event.jiyu_code
+@dataclass
+class _Day:
+    """What every event of a transaction looks up alike: the day, the 事由 names, which 本籍 is local.
+
+    Kept in ``uow.scratch`` so a batch of thousands of events reads the parameters once."""
+
+    today: dt.date
+    jiyu_names: dict[str, Any]
+    local: dict[str, bool] = field(default_factory=dict)
+
+    def is_local(self, honseki: str | None) -> bool:
+        k = honseki or ""
+        if k not in self.local:
+            self.local[k] = is_local_honseki(honseki, self.today)
+        return self.local[k]
+
+    def jiyu(self, event: JukiEvent) -> str:
+        entry = self.jiyu_names.get(event.jiyu_code)
+        return str(entry["name"]) if entry else event.jiyu_code
+
+
+def _day(uow: UnitOfWork) -> _Day:
+    found = uow.scratch.get(_DAY)
+    if isinstance(found, _Day):
+        return found
+    today = service.today_jst()
+    made = _Day(today, dict(params.get("juki.ido_jiyu", on=today)))
+    uow.scratch[_DAY] = made
+    return made
 
 
 def _on_file(s: ResidentSummary) -> bool:
     return s.jumin_shubetsu == "1" and has_honseki(s.honseki)
 
 
-def _previous(uow: UnitOfWork, s: ResidentSummary, local: bool) -> FuhyoItems | None:
+def _upcoming(uow: UnitOfWork) -> list[ResidentSummary]:
+    """The residents of the events still queued in this dispatch round (a 世帯, or a bulk batch).
+
+    Read, never changed: it lets the first event load what the others will need in one query each.
+    """
+    return [e.resident for e in uow.queued if isinstance(e, JukiEvent)]
+
+
+def _prefetch(
+    uow: UnitOfWork, pending: FuhyoBatch, day: _Day, s: ResidentSummary, *, new_residents: bool = False
+) -> None:
+    """Load, for this resident and every queued one, what the 附票 handlers read — unless already known."""
+    local = day.is_local(s.honseki)
+    if local and s.hittosha and s.honseki:
+        if (key(s.honseki), key(s.hittosha)) in pending.by_key:
+            return
+    elif local or s.atena_no in pending.sent:
+        return
+    people = [p for p in [s, *_upcoming(uow)] if _on_file(p)]
+    pending.load_sent(
+        (p.atena_no for p in people if not day.is_local(p.honseki)), new_residents=new_residents
+    )
+    pending.load_fuhyo(
+        (p.honseki, p.hittosha) for p in people if p.honseki and p.hittosha and day.is_local(p.honseki)
+    )
+
+
+def _previous(pending: FuhyoBatch, s: ResidentSummary, local: bool) -> FuhyoItems | None:
     """What the 本籍地 last knew of this resident: the local entry, or the last notice sent."""
     if local:
         if not s.honseki or not s.hittosha:
             return None
-        fuhyo = service.find_fuhyo(uow.session, s.honseki, s.hittosha)
-        if fuhyo is None:
+        fuhyo_id = pending.find(s.honseki, s.hittosha)
+        if fuhyo_id is None:
             return None
-        entry = service.match_person(
-            service.current_entries(uow.session, fuhyo.id), jumin_code=s.jumin_code, atena_no=s.atena_no
-        )
-        return service.items_of(entry) if entry is not None and not entry.removed else None
-    sent = service.last_sent(uow.session, s.atena_no)
+        entry = match_person(pending.entries(fuhyo_id), jumin_code=s.jumin_code, atena_no=s.atena_no)
+        return items_of(entry) if entry is not None and not entry.removed else None
+    sent = pending.last_sent(s.atena_no)
     if sent is None or key(sent.honseki) != key(s.honseki):
         return None
     return FuhyoItems.model_validate(sent.items)
@@ -119,20 +173,25 @@ def reflect(
     effective_date: dt.date | None = None,
     force: bool = False,
 ) -> None:
-    """Send the event's 附票 items to where the 附票 is kept (here, or the 本籍地 through the outbox)."""
+    """Send the event's 附票 items to where the 附票 is kept (here, or the 本籍地 through the outbox).
+
+    Decided in memory and written at commit (yakuba.fuhyo.batch): no query unless this resident's 附票
+    or last notice is not known yet in this transaction."""
     s = event.resident
     if not _on_file(s):
         return
-    today = service.today_jst()
-    local = is_local_honseki(s.honseki, today)
+    day = _day(uow)
+    today = day.today
+    local = day.is_local(s.honseki)
+    pending = batch_of(uow)
+    _prefetch(uow, pending, day, s, new_residents=isinstance(event, ResidentRegistered))
     if items is None:
-        items = derive(s, _previous(uow, s, local))
-    jiyu = _jiyu(event, today)
+        items = derive(s, _previous(pending, s, local))
+    jiyu = day.jiyu(event)
     effective = effective_date or event.ido_date
     assert s.honseki is not None
     if not local:
-        service.send_notice(
-            uow,
+        pending.send(
             honseki=s.honseki,
             hittosha=s.hittosha,
             kind=kind,
@@ -160,8 +219,7 @@ def reflect(
             juki_ido_id=event.ido_id,
         )
         return
-    service.apply_notice(
-        uow,
+    pending.apply(
         channel="juki",
         honseki=s.honseki,
         hittosha=s.hittosha,
@@ -178,13 +236,14 @@ def reflect(
 def _remove_local(
     uow: UnitOfWork, event: JukiEvent, reason: str, on: dt.date | None, *, keep: int | None
 ) -> None:
-    """End the resident's entries on local 附票 (except the 附票 ``keep``)."""
+    """End the resident's entries on local 附票 (except the 附票 ``keep``). Rare: read through the ORM."""
     s = event.resident
     today = service.today_jst()
+    settle(uow)
     for entry in service.person_entries(uow.session, atena_no=s.atena_no, jumin_code=s.jumin_code):
         if entry.removed or entry.fuhyo_id == keep:
             continue
-        notice = service.log_local(
+        notice_id = service.log_local(
             uow,
             service.get_fuhyo(uow.session, entry.fuhyo_id),
             entry,
@@ -202,7 +261,7 @@ def _remove_local(
             today=today,
             source="juki",
             juki_ido_id=event.ido_id,
-            notice_id=notice.id,
+            notice_id=notice_id,
         )
 
 
@@ -230,7 +289,7 @@ def on_removed(event: ResidentRemoved, uow: UnitOfWork) -> None:
         return
     reason = REMOVAL_REASONS.get(s.jumin_jotai) or REMOVAL_REASONS.get(event.shojo_jiyu)
     if reason is not None:
-        if is_local_honseki(s.honseki, service.today_jst()):
+        if _day(uow).is_local(s.honseki):
             _remove_local(uow, event, reason, event.shojo_date, keep=None)
         return
     if event.shojo_jiyu == "B02" or s.jumin_jotai == "15":
@@ -248,8 +307,7 @@ def on_corrected(event: ResidentCorrected, uow: UnitOfWork) -> None:
         # A new 戸籍 (婚姻, 転籍 …): the person leaves the old local 附票 and is entered on the new one.
         new = None
         if _on_file(s) and s.honseki and s.hittosha:
-            found = service.find_fuhyo(uow.session, s.honseki, s.hittosha)
-            new = found.id if found is not None else None
+            new = batch_of(uow).find(s.honseki, s.hittosha)
         _remove_local(uow, event, "本籍の変更", event.ido_date, keep=new)
         reflect(uow, event, kind="kisai", force=True)
         return
@@ -266,6 +324,7 @@ def on_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
     s = event.resident
     session = uow.session
     today = service.today_jst()
+    settle(uow)  # rare: read through the ORM, so write what is pending first
     touched = session.execute(
         select(Kisai)
         .where(Kisai.juki_ido_id == event.cancelled_ido_id, Kisai.atena_no == s.atena_no)
@@ -275,6 +334,7 @@ def on_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
     for entry in touched:
         firsts.setdefault((entry.fuhyo_id, entry.person_no), entry)
     for (fuhyo_id, person_no), first in firsts.items():
+        settle(uow)
         fuhyo = service.get_fuhyo(session, fuhyo_id)
         current = next(e for e in service.current_entries(session, fuhyo_id) if e.person_no == person_no)
         before = session.execute(
@@ -283,7 +343,7 @@ def on_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
             .order_by(Kisai.entry_no.desc())
             .limit(1)
         ).scalar_one_or_none()
-        notice = service.log_local(
+        notice_id = service.log_local(
             uow,
             fuhyo,
             current,
@@ -302,7 +362,7 @@ def on_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
                 today=today,
                 source="juki",
                 juki_ido_id=event.ido_id,
-                notice_id=notice.id,
+                notice_id=notice_id,
             )
         else:
             service.append_entry(
@@ -314,10 +374,11 @@ def on_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
                 effective_date=event.ido_date,
                 source="juki",
                 today=today,
-                notice_id=notice.id,
+                notice_id=notice_id,
                 juki_ido_id=event.ido_id,
                 **{name: getattr(before, name) for name in service.SNAPSHOT},
             )
+    settle(uow)
     sent = list(
         session.execute(
             select(Tsuchi)
@@ -334,8 +395,7 @@ def on_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
     first_sent = sent[0]
     prior = service.last_sent(session, s.atena_no, before_id=first_sent.id)
     restore = prior if prior is not None and key(prior.honseki) == key(first_sent.honseki) else None
-    service.send_notice(
-        uow,
+    batch_of(uow).send(
         honseki=first_sent.honseki or "",
         hittosha=first_sent.hittosha,
         kind="torikeshi",

@@ -119,6 +119,9 @@ class Tsuchi(Base):
         Index("ix_fuhyo_tsuchi_direction", "direction", "status"),
         Index("ix_fuhyo_tsuchi_atena_no", "atena_no"),
         Index("ix_fuhyo_tsuchi_batch", "batch"),
+        # The last notice sent about each resident (handlers, per batch) and the highest 宛名番号 ever
+        # notified (a new 宛名番号 above it has no notice to compare with): index-only on both.
+        Index("ix_fuhyo_tsuchi_out", "direction", "atena_no", "id"),
     )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)

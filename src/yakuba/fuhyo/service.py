@@ -22,42 +22,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from yakuba import params
 from yakuba.errors import Conflict, FieldProblem, InputError, NotFound
+from yakuba.fuhyo.batch import SNAPSHOT, batch_of, items_of, match_person, settle
 from yakuba.fuhyo.config import municipality
-from yakuba.fuhyo.events import FuhyoEntryRecorded, FuhyoNoticeToHonsekichi
 from yakuba.fuhyo.models import Fuhyo, Kisai, ShienForward, Tsuchi
-from yakuba.fuhyo.rules import KINDS, changed_items, is_local_honseki, key
+from yakuba.fuhyo.rules import KINDS, is_local_honseki, key
 from yakuba.fuhyo.schemas import ITEM_LABELS, FuhyoItems, InboundNotice, ZaigaiSenkyo
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import parse_date
 from yakuba.uow import UnitOfWork
-
-SNAPSHOT = (
-    "atena_no",
-    "shi",
-    "mei",
-    "shi_kana",
-    "mei_kana",
-    "kyu_uji",
-    "birth_date",
-    "sex",
-    "address",
-    "jusho_date",
-    "kokugai",
-    "jusho_shojo_date",
-    "jumin_code",
-    "zaigai",
-    "zaigai_municipality",
-    "zaigai_date",
-    "removed",
-    "removed_date",
-    "removed_reason",
-)
-ITEM_NAMES = tuple(FuhyoItems.model_fields)
 
 
 def today_jst() -> dt.date:
@@ -117,45 +94,6 @@ def get_fuhyo(session: Session, fuhyo_id: int) -> Fuhyo:
     return row
 
 
-def items_of(entry: Kisai) -> FuhyoItems:
-    return FuhyoItems.model_validate({name: getattr(entry, name) for name in ITEM_NAMES})
-
-
-def _same_name(entry: Kisai, shi: str, mei: str | None, birth_date: dt.date | None) -> bool:
-    return (
-        birth_date is not None
-        and entry.birth_date == birth_date
-        and key(entry.shi) == key(shi)
-        and key(entry.mei) == key(mei or "")
-    )
-
-
-def match_person(
-    entries: list[Kisai],
-    *,
-    jumin_code: str | None = None,
-    atena_no: str | None = None,
-    shi: str | None = None,
-    mei: str | None = None,
-    birth_date: dt.date | None = None,
-) -> Kisai | None:
-    """The person's current entry: by 住民票コード, then 宛名番号, then 氏名 + 生年月日.
-
-    A person still on the 附票 wins over one removed from it."""
-    tests = []
-    if jumin_code:
-        tests.append(lambda e: e.jumin_code == jumin_code)
-    if atena_no:
-        tests.append(lambda e: e.atena_no == atena_no)
-    if shi:
-        tests.append(lambda e: _same_name(e, shi, mei, birth_date))
-    for test in tests:
-        found = [e for e in entries if test(e)]
-        if found:
-            return next((e for e in found if not e.removed), found[0])
-    return None
-
-
 def person_entries(session: Session, *, atena_no: str | None, jumin_code: str | None) -> list[Kisai]:
     """Current entries, on any 附票, of a person who is (or was) a resident here."""
     conditions = []
@@ -190,27 +128,13 @@ def last_sent(session: Session, atena_no: str, *, before_id: int | None = None) 
 # ------------------------------------------------------------------------------------------- writing
 
 
-def _open_or_create(uow: UnitOfWork, honseki: str, hittosha: str, today: dt.date) -> tuple[Fuhyo, bool]:
-    found = find_fuhyo(uow.session, honseki, hittosha)
-    if found is not None:
-        return found, False
-    row = Fuhyo(
-        honseki=honseki,
-        hittosha=hittosha,
-        honseki_key=key(honseki),
-        hittosha_key=key(hittosha),
-        opened_on=today,
-        created_by=uow.actor.login,
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    return row, True
+# ------------------------------------------------------------------------------------------- writing
 
 
 def append_entry(
     uow: UnitOfWork,
     fuhyo: Fuhyo,
-    base: Kisai | None,
+    base: Any | None,
     *,
     kind: str,
     jiyu: str,
@@ -222,58 +146,24 @@ def append_entry(
     juki_ido_id: int | None = None,
     note: str | None = None,
     **changes: Any,
-) -> Kisai:
-    """Append one complete entry for a person: ``base`` (their current entry) with ``items`` and ``changes``.
-
-    ``base=None`` adds a new person to the 附票. This is the only place that writes ``fuhyo_kisai``.
-    """
-    session = uow.session
-    values: dict[str, Any] = {name: getattr(base, name) for name in SNAPSHOT} if base is not None else {}
-    if items is not None:
-        values.update(items.model_dump())
-    values.update(changes)
-    if base is not None:
-        person_no = base.person_no
-        entry_no = base.entry_no + 1
-    else:
-        last = session.execute(select(func.max(Kisai.person_no)).where(Kisai.fuhyo_id == fuhyo.id)).scalar()
-        person_no = (last or 0) + 1
-        entry_no = 1
-    before = items_of(base) if base is not None and not base.removed else None
-    row = Kisai(
-        fuhyo_id=fuhyo.id,
-        person_no=person_no,
-        entry_no=entry_no,
+) -> Any:
+    """Append one complete entry for a person (see :meth:`FuhyoBatch.append`); written at commit."""
+    pending = batch_of(uow)
+    pending.ensure_fuhyo(fuhyo.id, fuhyo.honseki, fuhyo.hittosha)
+    return pending.append(
+        fuhyo.id,
+        base,
         kind=kind,
         jiyu=jiyu,
         effective_date=effective_date,
-        shori_date=today,
         source=source,
+        today=today,
+        items=items,
         notice_id=notice_id,
         juki_ido_id=juki_ido_id,
         note=note,
-        operator=uow.actor.login,
-        **{name: values.get(name) for name in SNAPSHOT},
+        **changes,
     )
-    row.kokugai = bool(values.get("kokugai"))
-    row.zaigai = bool(values.get("zaigai"))
-    row.removed = bool(values.get("removed"))
-    session.add(row)
-    session.flush()
-    uow.record(
-        FuhyoEntryRecorded(
-            fuhyo_id=fuhyo.id,
-            person_no=person_no,
-            entry_no=entry_no,
-            kind=kind,
-            jiyu=jiyu,
-            effective_date=effective_date,
-            jumin_code=row.jumin_code,
-            changed=changed_items(before, items_of(row)) if not row.removed else ["removed"],
-            removed=row.removed,
-        )
-    )
-    return row
 
 
 @dataclass
@@ -286,37 +176,11 @@ class Applied:
     changed: list[str] = field(default_factory=list)
 
 
-def _log(
-    uow: UnitOfWork,
-    *,
-    direction: str,
-    channel: str,
-    status: str,
-    kind: str,
-    jiyu: str,
-    honseki: str | None,
-    hittosha: str | None,
-    items: FuhyoItems | None,
-    effective_date: dt.date | None,
-    today: dt.date,
-    **extra: Any,
-) -> Tsuchi:
-    row = Tsuchi(
-        direction=direction,
-        channel=channel,
-        status=status,
-        kind=kind,
-        jiyu=jiyu,
-        honseki=honseki,
-        hittosha=hittosha,
-        items=items.model_dump(mode="json") if items is not None else {},
-        effective_date=effective_date,
-        shori_date=today,
-        operator=uow.actor.login,
-        **extra,
-    )
-    uow.session.add(row)
-    uow.session.flush()
+def _stored(uow: UnitOfWork, notice_id: int) -> Tsuchi:
+    """The notice as a row, for a caller that reads it (writes what is pending first)."""
+    settle(uow)
+    row = uow.session.get(Tsuchi, notice_id)
+    assert row is not None
     return row
 
 
@@ -338,16 +202,15 @@ def apply_notice(
     batch: str | None = None,
     line_no: int | None = None,
 ) -> Applied:
-    """Reflect one 附票記載事項通知 on the local 附票 (the 本籍 is here): log it, then append if changed."""
-    notice = _log(
-        uow,
-        direction="in",
+    """Reflect one 附票記載事項通知 on the local 附票 (the 本籍 is here): log it, then append if changed.
+
+    For callers that read the rows afterwards (API, file import); handlers use :meth:`FuhyoBatch.apply`."""
+    outcome = batch_of(uow).apply(
         channel=channel,
-        status="applied",
-        kind=kind,
-        jiyu=jiyu,
         honseki=honseki,
         hittosha=hittosha,
+        kind=kind,
+        jiyu=jiyu,
         items=items,
         effective_date=effective_date,
         today=today,
@@ -358,49 +221,17 @@ def apply_notice(
         batch=batch,
         line_no=line_no,
     )
-    fuhyo, created = _open_or_create(uow, honseki, hittosha, today)
-    notice.fuhyo_id = fuhyo.id
-    person = match_person(
-        current_entries(uow.session, fuhyo.id),
-        jumin_code=items.jumin_code,
-        atena_no=atena_no,
-        shi=items.shi,
-        mei=items.mei,
-        birth_date=items.birth_date,
-    )
-    before = items_of(person) if person is not None and not person.removed else None
-    changed = changed_items(before, items)
-    same_holder = person is not None and person.atena_no == atena_no
-    if before is not None and not changed and same_holder:
-        notice.status = "unchanged"
-        notice.message = "記載事項に変更はありません"
-        return Applied(notice, fuhyo)
-    note = None
-    if created and kind != "kisai":
-        note = "附票がなかったため、この通知により作成"
-    elif person is None and kind != "kisai":
-        note = "附票に記載のない者のため、この通知により記載"
-    entry = append_entry(
-        uow,
-        fuhyo,
-        person,
-        kind=kind,
-        jiyu=jiyu,
-        effective_date=effective_date,
-        source="juki" if channel == "juki" else "notice",
-        today=today,
-        items=items,
-        notice_id=notice.id,
-        juki_ido_id=juki_ido_id,
-        note=note,
-        atena_no=atena_no,
-        removed=False,
-        removed_date=None,
-        removed_reason=None,
-    )
-    notice.changed = changed
-    notice.message = note
-    return Applied(notice, fuhyo, entry, changed)
+    notice = _stored(uow, outcome.notice_id)
+    entry = None
+    if outcome.entry is not None:
+        entry = uow.session.execute(
+            select(Kisai).where(
+                Kisai.fuhyo_id == outcome.fuhyo_id,
+                Kisai.person_no == outcome.entry.person_no,
+                Kisai.entry_no == outcome.entry.entry_no,
+            )
+        ).scalar_one()
+    return Applied(notice, get_fuhyo(uow.session, outcome.fuhyo_id), entry, outcome.changed)
 
 
 def send_notice(
@@ -422,51 +253,24 @@ def send_notice(
     zaigai_municipality: str | None = None,
 ) -> Tsuchi | None:
     """Write the 附票記載事項通知 to another 本籍地 (§19①) to the outbox, unless nothing changed since the
-    last notice about this resident (``force`` sends anyway: a 記載, a 取消し)."""
-    previous = last_sent(uow.session, atena_no) if atena_no else None
-    same_honseki = previous is not None and key(previous.honseki) == key(honseki)
-    before = FuhyoItems.model_validate(previous.items) if previous is not None and same_honseki else None
-    changed = changed_items(before, items)
-    if before is not None and not changed and not force:
-        return None
-    muni = municipality()
-    notice = _log(
-        uow,
-        direction="out",
-        channel=channel,
-        status="sent",
-        kind=kind,
-        jiyu=jiyu,
+    last notice about this resident (``force`` sends anyway: a 記載, a 取消し); see ``FuhyoBatch.send``."""
+    notice_id = batch_of(uow).send(
         honseki=honseki,
         hittosha=hittosha,
+        kind=kind,
+        jiyu=jiyu,
         items=items,
         effective_date=effective_date,
         today=today,
         atena_no=atena_no,
         juki_ido_id=juki_ido_id,
-        from_lg_code=muni.code,
-        from_name=muni.name,
-        changed=changed,
-        message="記載の取消し" if cancels_kisai else None,
+        channel=channel,
+        force=force,
+        cancels_kisai=cancels_kisai,
+        zaigai=zaigai,
+        zaigai_municipality=zaigai_municipality,
     )
-    uow.record(
-        FuhyoNoticeToHonsekichi(
-            notice_id=notice.id,
-            from_lg_code=muni.code,
-            from_name=muni.name,
-            honseki=honseki,
-            hittosha=hittosha,
-            kind=kind,
-            jiyu=jiyu,
-            effective_date=effective_date,
-            items=items,
-            changed=changed,
-            zaigai=zaigai,
-            zaigai_municipality=zaigai_municipality,
-            cancels_kisai=cancels_kisai,
-        )
-    )
-    return notice
+    return _stored(uow, notice_id) if notice_id is not None else None
 
 
 def hold(
@@ -482,10 +286,9 @@ def hold(
     today: dt.date,
     atena_no: str | None = None,
     juki_ido_id: int | None = None,
-) -> Tsuchi:
+) -> int:
     """A notice from 住民記録 that cannot be reflected yet (e.g. no 筆頭者): kept for a clerk (要確認)."""
-    return _log(
-        uow,
+    row = batch_of(uow).log(
         direction="in",
         channel="juki",
         status="hold",
@@ -500,11 +303,12 @@ def hold(
         atena_no=atena_no,
         juki_ido_id=juki_ido_id,
     )
+    return int(row["id"])
 
 
 def remove_entry(
     uow: UnitOfWork,
-    entry: Kisai,
+    entry: Any,
     *,
     reason: str,
     on: dt.date | None,
@@ -513,7 +317,7 @@ def remove_entry(
     juki_ido_id: int | None = None,
     notice_id: int | None = None,
     note: str | None = None,
-) -> Kisai:
+) -> Any:
     """消除: the person left the 戸籍 (the entry stays on the 附票, marked as removed)."""
     fuhyo = get_fuhyo(uow.session, entry.fuhyo_id)
     return append_entry(
@@ -537,17 +341,16 @@ def remove_entry(
 def log_local(
     uow: UnitOfWork,
     fuhyo: Fuhyo,
-    entry: Kisai,
+    entry: Any,
     *,
     kind: str,
     jiyu: str,
     effective_date: dt.date | None,
     today: dt.date,
     juki_ido_id: int | None,
-) -> Tsuchi:
+) -> int:
     """Log a notice from 住民記録 that ends or restores an entry (消除, 取消し) before it is appended."""
-    return _log(
-        uow,
+    row = batch_of(uow).log(
         direction="in",
         channel="juki",
         status="applied",
@@ -562,6 +365,7 @@ def log_local(
         atena_no=entry.atena_no,
         juki_ido_id=juki_ido_id,
     )
+    return int(row["id"])
 
 
 def shojo(
@@ -572,19 +376,22 @@ def shojo(
     reason: str,
     on: dt.date,
     today: dt.date | None = None,
-) -> Kisai:
+) -> Any:
     """A person left the 戸籍 (婚姻・転籍・死亡 …, as the 戸籍 states): 職権消除 of their 附票 entry (§18)."""
     if not reason.strip():
         raise InputError.single("消除の事由", "入力してください")
     today = today or today_jst()
     if on > today:
         raise InputError.single("消除の日", "未来の日付は指定できません")
+    settle(uow)
     entry = next((e for e in current_entries(uow.session, fuhyo_id) if e.person_no == person_no), None)
     if entry is None:
         raise NotFound(f"附票 {fuhyo_id} に {person_no} 番の人はいません")
     if entry.removed:
         raise InputError.single("人の番号", f"{person_no} 番の人は既に消除されています")
-    return remove_entry(uow, entry, reason=reason, on=on, today=today, source="manual")
+    removed = remove_entry(uow, entry, reason=reason, on=on, today=today, source="manual")
+    settle(uow)
+    return removed
 
 
 # --------------------------------------------------------------------------------- other municipalities
@@ -611,8 +418,7 @@ def receive_notice(
         message = f"本籍「{notice.honseki}」は{municipality().name}の本籍ではありません（送付先の誤り）"
         if reject_raises:
             raise InputError.single("本籍", message)
-        row = _log(
-            uow,
+        row = batch_of(uow).log(
             direction="in",
             channel=channel,
             status="rejected",
@@ -629,7 +435,7 @@ def receive_notice(
             batch=batch,
             line_no=line_no,
         )
-        return Applied(row)
+        return Applied(_stored(uow, row["id"]))
     return apply_notice(
         uow,
         channel=channel,
@@ -845,11 +651,12 @@ def mark_zaigai_senkyo(uow: UnitOfWork, command: ZaigaiSenkyo, *, today: dt.date
         )
         assert sent is not None
         return sent
-    fuhyo = find_fuhyo(uow.session, command.honseki, command.hittosha)
-    if fuhyo is None:
+    pending = batch_of(uow)
+    fuhyo_id = pending.find(command.honseki, command.hittosha)
+    if fuhyo_id is None:
         raise NotFound(f"本籍「{command.honseki}」筆頭者「{command.hittosha}」の附票はありません")
     person = match_person(
-        current_entries(uow.session, fuhyo.id),
+        pending.entries(fuhyo_id),
         jumin_code=command.jumin_code,
         shi=command.shi,
         mei=command.mei,
@@ -857,8 +664,7 @@ def mark_zaigai_senkyo(uow: UnitOfWork, command: ZaigaiSenkyo, *, today: dt.date
     )
     if person is None or person.removed:
         raise NotFound("その人は附票に記載されていません")
-    notice = _log(
-        uow,
+    notice = pending.log(
         direction="in",
         channel="senkyo",
         status="applied",
@@ -869,22 +675,21 @@ def mark_zaigai_senkyo(uow: UnitOfWork, command: ZaigaiSenkyo, *, today: dt.date
         items=items_of(person),
         effective_date=command.on,
         today=today,
-        fuhyo_id=fuhyo.id,
+        fuhyo_id=fuhyo_id,
         changed=["zaigai"],
     )
-    append_entry(
-        uow,
-        fuhyo,
+    pending.append(
+        fuhyo_id,
         person,
         kind="zaigai",
         jiyu=jiyu,
         effective_date=command.on,
         source="senkyo",
         today=today,
-        notice_id=notice.id,
+        notice_id=notice["id"],
         **changes,
     )
-    return notice
+    return _stored(uow, notice["id"])
 
 
 def record_shien_forward(
@@ -901,6 +706,7 @@ def record_shien_forward(
     the person decides; an early end is a new row whose end date is that day."""
     if end_date < start_date:
         raise InputError.single("支援措置の終了日", "開始日より前の日付は指定できません")
+    settle(uow)
     if not any(e.person_no == person_no for e in current_entries(uow.session, fuhyo_id)):
         raise NotFound(f"附票 {fuhyo_id} に {person_no} 番の人はいません")
     row = ShienForward(
@@ -929,6 +735,7 @@ def forwarded_shien(session: Session, fuhyo_id: int, person_no: int, on: dt.date
 
 
 __all__ = [
+    "SNAPSHOT",
     "Applied",
     "ImportResult",
     "append_entry",

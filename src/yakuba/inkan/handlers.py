@@ -16,6 +16,7 @@ from yakuba.events import MessageBus
 from yakuba.inkan import service
 from yakuba.juki.events import (
     IdoCancelled,
+    JukiEvent,
     NameChanged,
     ResidentCorrected,
     ResidentRemoved,
@@ -38,7 +39,21 @@ def massho_jiyu_for(shojo_jiyu: str) -> str:
     return "shojo"
 
 
+def _concerns(uow: UnitOfWork, event: JukiEvent) -> bool:
+    """Whether the person has (or had) a 印鑑登録; asked for every queued person at once, then remembered.
+
+    The events still queued in this dispatch round are read (never changed) so that a 世帯 or a daily
+    batch costs one query, not one per person."""
+    known = uow.scratch.get(service.HOLDERS_KEY)
+    if known is not None and event.atena_no in known:
+        return bool(known[event.atena_no])
+    queued = [e.atena_no for e in uow.queued if isinstance(e, JukiEvent)]
+    return event.atena_no in service.holders(uow, [event.atena_no, *queued])
+
+
 def on_tenshutsu_filed(event: TenshutsuFiled, uow: UnitOfWork) -> None:
+    if not _concerns(uow, event):
+        return
     service.schedule_tenshutsu(uow, event.atena_no, event.yotei_date, ido_id=event.ido_id)
 
 
@@ -46,6 +61,8 @@ def on_resident_removed(event: ResidentRemoved, uow: UnitOfWork) -> None:
     on = event.shojo_date or event.resident.shojo_date or event.ido_date
     if on is None:  # a 消除 always has a date; refuse to guess one
         raise ValueError(f"消除日のない消除の通知です（異動 {event.ido_id}）")
+    if not _concerns(uow, event):
+        return
     service.end_by_removal(
         uow,
         event.atena_no,
@@ -57,6 +74,8 @@ def on_resident_removed(event: ResidentRemoved, uow: UnitOfWork) -> None:
 
 
 def on_tenshutsu_confirmed(event: TenshutsuConfirmed, uow: UnitOfWork) -> None:
+    if not _concerns(uow, event):
+        return
     candidates = [
         d for d in (event.resident.shojo_date, event.resident.tenshutsu_yotei_date, event.kakutei_date) if d
     ]
@@ -82,12 +101,14 @@ def _reopen(event: NameChanged | ResidentCorrected, uow: UnitOfWork, previous: d
 
 
 def on_name_changed(event: NameChanged, uow: UnitOfWork) -> None:
+    if not _concerns(uow, event):
+        return
     _reopen(event, uow, {"shi": event.previous_shi, "mei": event.previous_mei})
 
 
 def on_resident_corrected(event: ResidentCorrected, uow: UnitOfWork) -> None:
     """A カナ correction matters only to a seal registered in the 片仮名表記 (NameChanged covers 氏・名)."""
-    if not service.KANA_ITEMS & set(event.changed_items):
+    if not service.KANA_ITEMS & set(event.changed_items) or not _concerns(uow, event):
         return
     toroku = service.open_registration(uow.session, event.atena_no)
     if toroku is None or toroku.represents != "kana":
@@ -96,6 +117,8 @@ def on_resident_corrected(event: ResidentCorrected, uow: UnitOfWork) -> None:
 
 
 def on_ido_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
+    if not _concerns(uow, event):
+        return
     service.undo_ido(
         uow,
         event.atena_no,

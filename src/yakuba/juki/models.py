@@ -69,6 +69,8 @@ class Rireki(Base):
     __table_args__ = (
         UniqueConstraint("atena_no", "rireki_no"),
         Index("ix_juki_rireki_ido", "ido_id"),
+        # 再転入 check (j600): the same 氏名・性別・生年月日 on any record, at every 転入 and 出生.
+        Index("ix_juki_rireki_birth_shi", "birth_date", "shi"),
     )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True)
