@@ -357,6 +357,40 @@ def _targets(atena_nos: Iterable[str], setai_nos: Iterable[str]) -> list[Any]:
     return conditions
 
 
+def _unreleased_targets(session: Session) -> frozenset[tuple[str, str]]:
+    """(target_kind, target_no) of every 抑止 not released, kept per process under its generation.
+
+    Every 異動 and every search asks about 抑止 on its persons and 世帯; nearly all have none. This set
+    (small: 抑止 are few) answers "none" without a query; only a target in it is read from the table.
+    """
+    if any(isinstance(obj, Yokushi) for obj in (*session.new, *session.dirty)):
+        session.flush()  # changed here and not flushed: the flush moves the generation
+    generation = _generation(session, YOKUSHI_GENERATION)
+    found = _UNRELEASED.get(generation)
+    if found is None:
+        rows = session.execute(
+            select(Yokushi.target_kind, Yokushi.target_no).where(Yokushi.released_at.is_(None))
+        )
+        found = frozenset((str(kind), str(no)) for kind, no in rows)
+        if len(_UNRELEASED) >= _SUBJECTS_KEPT:
+            _UNRELEASED.clear()
+        _UNRELEASED[generation] = found
+    return found
+
+
+def _with_yokushi(
+    session: Session, atena_nos: Iterable[str], setai_nos: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """The given persons and 世帯 that have an unreleased 抑止 at all."""
+    targets = _unreleased_targets(session)
+    if not targets:
+        return [], []
+    return (
+        [a for a in atena_nos if ("person", a) in targets],
+        [s for s in setai_nos if ("setai", s) in targets],
+    )
+
+
 def active_yokushi(
     session: Session,
     *,
@@ -366,7 +400,9 @@ def active_yokushi(
     now: dt.datetime,
 ) -> list[Yokushi]:
     """抑止 in force now on the person and/or the 世帯 (for ``process`` or every process)."""
-    conditions = _targets([atena_no] if atena_no else [], [setai_no] if setai_no else [])
+    conditions = _targets(
+        *_with_yokushi(session, [atena_no] if atena_no else [], [setai_no] if setai_no else [])
+    )
     if not conditions:
         return []
     query = select(Yokushi).where(or_(*conditions), Yokushi.released_at.is_(None))
@@ -392,7 +428,7 @@ def yokushi_flags(
     """For search results (「検索結果に抑止を表示」): 宛名番号 → the processes and levels in force on the
     person or their 世帯. Reasons are not included. ``persons`` are (宛名番号, 世帯番号) pairs."""
     pairs = list(persons)
-    conditions = _targets((a for a, _ in pairs), (s for _, s in pairs))
+    conditions = _targets(*_with_yokushi(session, [a for a, _ in pairs], [s for _, s in pairs]))
     flags: dict[str, list[dict[str, str]]] = {a: [] for a, _ in pairs}
     if not conditions:
         return flags
@@ -691,13 +727,15 @@ def _candidates(session: Session, on: dt.date) -> list[ShienSochi]:
 
 
 _PROTECTING_CACHE = "juki.shien_protecting"
-_GENERATION_CACHE = "juki.shien_generation"
+_GENERATION_CACHE = "juki.generations"
 # A juki_numbering row given a new random value in the same transaction as every change of a 支援措置
 # row: a process may keep the subject set it computed for as long as the value has not changed. Random,
 # not counted up, so that a database emptied or restored from a backup cannot repeat a value it had.
 SHIEN_GENERATION = "shien_sochi_generation"
 _SUBJECTS: dict[tuple[int, dt.date], frozenset[str]] = {}  # (generation, day) → 宛名番号; process-wide
 _SUBJECTS_KEPT = 32
+YOKUSHI_GENERATION = "yokushi_generation"  # the same for 抑止 rows
+_UNRELEASED: dict[int, frozenset[tuple[str, str]]] = {}  # generation → (target_kind, target_no) not released
 
 
 def _changing_shien(session: Session, *, deleted: bool = False) -> bool:
@@ -723,33 +761,38 @@ def protecting(session: Session, on: dt.date) -> list[ShienSochi]:
     return list(found)
 
 
-def _generation(session: Session) -> int:
-    generation = session.info.get(_GENERATION_CACHE)
+def _generation(session: Session, name: str = SHIEN_GENERATION) -> int:
+    cache: dict[str, int] = session.info.setdefault(_GENERATION_CACHE, {})
+    generation = cache.get(name)
     if generation is None:
-        generation = session.execute(
-            select(Numbering.last_serial).where(Numbering.name == SHIEN_GENERATION)
+        found = session.execute(
+            select(Numbering.last_serial).where(Numbering.name == name)
         ).scalar_one_or_none()
-        generation = session.info[_GENERATION_CACHE] = int(generation or 0)
-    return int(generation)
+        generation = cache[name] = int(found or 0)
+    return generation
 
 
-def _bump_generation(session: Session) -> None:
-    """A new 支援措置 generation, in the transaction that changes the rows (upsert: the first time)."""
+def _bump_generation(session: Session, name: str) -> None:
+    """A new generation value, in the transaction that changes the rows (upsert: the first time)."""
     dialect = session.get_bind().dialect.name
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     value = secrets.randbits(62) + 1
-    statement = upsert(Numbering).values(name=SHIEN_GENERATION, last_serial=value)
+    statement = upsert(Numbering).values(name=name, last_serial=value)
     session.execute(
         statement.on_conflict_do_update(index_elements=[Numbering.name], set_={"last_serial": value})
     )
 
 
 @event.listens_for(Session, "before_flush")
-def _on_shien_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if _changing_shien(session, deleted=True):
+def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    pending = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, ShienSochi) for obj in pending):
         session.info.pop(_PROTECTING_CACHE, None)
-        session.info.pop(_GENERATION_CACHE, None)
-        _bump_generation(session)
+        session.info.get(_GENERATION_CACHE, {}).pop(SHIEN_GENERATION, None)
+        _bump_generation(session, SHIEN_GENERATION)
+    if any(isinstance(obj, Yokushi) for obj in pending):
+        session.info.get(_GENERATION_CACHE, {}).pop(YOKUSHI_GENERATION, None)
+        _bump_generation(session, YOKUSHI_GENERATION)
 
 
 @event.listens_for(Session, "after_transaction_end")

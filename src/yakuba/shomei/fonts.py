@@ -13,8 +13,10 @@ the specification's overflow / 未登録外字 alert, instead of a blank box on 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
+import re
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -23,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 
 from yakuba import params
 from yakuba.errors import YakubaError
@@ -49,6 +51,9 @@ PYPI_FALLBACK = ("japanize_matplotlib", "fonts/ipaexg.ttf")  # IPAexゴシック
 
 _ASSIGN_LOCK = threading.Lock()
 _PUA_START = 0x100000  # Supplementary Private Use Area-B: where an IVS glyph gets a code of its own
+
+
+_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
 def _is_selector(code: int) -> bool:
@@ -87,6 +92,41 @@ class UnprintableCharacter(YakubaError):
         )
 
 
+class _GlyphTable:
+    """The ``glyf`` table as a window on the font file: slicing copies one glyph, not the whole table.
+
+    ReportLab's ``makeSubset`` asks for the whole ``glyf`` table on every document and then slices one
+    glyph at a time out of it. For IPAmj明朝 that table is about 40 MB, so each certificate copied 40 MB
+    (≈ 25 ms, a sixth of a certificate). A memoryview slice copied to ``bytes`` per glyph gives
+    ``makeSubset`` exactly the bytes it read before.
+    """
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def __getitem__(self, index: slice) -> bytes:
+        return bytes(self._view[index])
+
+
+class _SubsettingFace(TTFontFace):
+    """ReportLab's face with :meth:`get_table` that no longer copies the large tables on each subset."""
+
+    _tables: dict[str, bytes]
+
+    def get_table(self, tag: str) -> bytes:
+        if tag == "glyf":
+            pos, length = self.get_table_pos(tag)
+            return _GlyphTable(memoryview(self._ttf_data)[pos : pos + length])  # type: ignore[return-value]
+        tables = self.__dict__.setdefault("_tables", {})
+        table = tables.get(tag)
+        if table is None:
+            table = tables[tag] = super().get_table(tag)
+        return table
+
+
 class YakubaTTFont(TTFont):
     """A ReportLab TrueType font whose ToUnicode map gives back the text that was drawn.
 
@@ -97,6 +137,7 @@ class YakubaTTFont(TTFont):
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
+        self.face.__class__ = _SubsettingFace  # same data, cheaper subsetting (see _GlyphTable)
         self.unicode_of: dict[int, str] = {}
 
     def addObjects(self, doc: object) -> None:
@@ -220,11 +261,27 @@ def _read_ivs(path: Path) -> tuple[dict[tuple[int, int], int], set[tuple[int, in
     return explicit, default
 
 
+_LOADED: dict[str, LoadedFont] = {}
+_LOAD_LOCK = threading.Lock()
+
+
 def _load(name: str, label: str, path: Path) -> LoadedFont:
-    font = YakubaTTFont(name, str(path))
-    pdfmetrics.registerFont(font)
-    explicit, default = _read_ivs(path)
-    return LoadedFont(name=name, label=label, path=path, font=font, ivs=explicit, ivs_default=default)
+    """The font registered under ``name``, parsed once per process.
+
+    ReportLab keeps the first font registered under a name and ignores later ones, so a font set built
+    again (another ``font_files`` parameter, a test) must reuse the registered font and its IVS codes:
+    a fresh parse would hand out private codes that the registered font does not know.
+    """
+    with _LOAD_LOCK:
+        known = _LOADED.get(name)
+        if known is not None and known.path == path:
+            return dataclasses.replace(known, label=label)  # shares the font, its faces and its codes
+        font = YakubaTTFont(name, str(path))
+        pdfmetrics.registerFont(font)
+        explicit, default = _read_ivs(path)
+        loaded = LoadedFont(name=name, label=label, path=path, font=font, ivs=explicit, ivs_default=default)
+        _LOADED[name] = loaded
+        return loaded
 
 
 def _pypi_fallback() -> Path | None:
@@ -267,6 +324,10 @@ class FontSet:
         self._files = files
         self._loaded: list[LoadedFont] = []
         self._lock = threading.Lock()
+        # unit → (ReportLab font name, encoded text): one character's choice of font never changes within
+        # a font set, and deciding it (cmap look-ups through the fallbacks) was most of the drawing time.
+        # It holds single characters only, never a name or an address.
+        self._drawn_with: dict[str, tuple[str, str]] = {}
 
     @property
     def primary(self) -> LoadedFont:
@@ -295,21 +356,34 @@ class FontSet:
         for unit in units(text):
             if unit.isspace() or unicodedata.category(unit[0]) == "Cc":
                 continue
-            if unit not in out and self.font_for(unit) is None:
+            if unit not in out and unit not in self._drawn_with and self.font_for(unit) is None:
                 out.append(unit)
         return out
+
+    def _draw_unit(self, unit: str) -> tuple[str, str]:
+        found = self._drawn_with.get(unit)
+        if found is None:
+            primary = self.primary
+            font = primary if (unit.isspace() or primary.has(unit)) else self.font_for(unit)
+            if font is None:  # not cached, so :meth:`missing` keeps reporting it
+                return (primary.name, primary.encode(unit))
+            found = self._drawn_with[unit] = (font.name, font.encode(unit))
+        return found
 
     def runs(self, text: str) -> list[tuple[str, str]]:
         """(ReportLab font name, encoded text) runs that draw ``text``; call :meth:`missing` first."""
         result: list[tuple[str, str]] = []
-        primary = self.primary
-        for unit in units(text):
-            font = primary if (unit.isspace() or primary.has(unit)) else (self.font_for(unit) or primary)
-            encoded = font.encode(unit)
-            if result and result[-1][0] == font.name:
-                result[-1] = (font.name, result[-1][1] + encoded)
+        drawn_with = self._drawn_with
+        names: list[str] = []
+        parts: list[list[str]] = []
+        for unit in units(text) if _SELECTOR.search(text) else text:
+            found = drawn_with.get(unit) or self._draw_unit(unit)
+            if names and names[-1] == found[0]:
+                parts[-1].append(found[1])
             else:
-                result.append((font.name, encoded))
+                names.append(found[0])
+                parts.append([found[1]])
+        result.extend(zip(names, ("".join(p) for p in parts), strict=True))
         return result
 
     def width(self, text: str, size: float) -> float:

@@ -8,15 +8,23 @@ certification (no 発行番号, no QR code, no 認証文, no 公印), so it can 
 
 from __future__ import annotations
 
+import copy
 import io
+import itertools
+import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import qrcode
+from PIL import Image
+from qrcode import util as qr_util
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, _digester
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from yakuba.errors import YakubaError
@@ -29,6 +37,7 @@ BODY_TOP = 770.0
 BODY_BOTTOM = 200.0  # the 認証文 block lies below (on the last page)
 MM = 72 / 25.4
 SEAL_SIZE = 21 * MM  # the standard: 公印 at most 25 mm
+SHADE = Color(0.93, 0.93, 0.93)  # label cells
 
 
 class Overflow(YakubaError):
@@ -88,7 +97,7 @@ class Pen:
         self.canvas.rect(x, y, w, h, stroke=1, fill=0)
 
     def shade(self, x: float, y: float, w: float, h: float) -> None:
-        self.canvas.setFillColor(Color(0.93, 0.93, 0.93))
+        self.canvas.setFillColor(SHADE)
         self.canvas.rect(x, y, w, h, stroke=0, fill=1)
         self.canvas.setFillColor(black)
 
@@ -155,12 +164,151 @@ def wrap_text(fonts: FontSet, text: str, width: float, size: float) -> list[str]
     return lines
 
 
-def qr_image(payload: str) -> ImageReader:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=1)
+QR_BORDER = 1  # modules of quiet zone inside the printed square
+QR_BOX = 4  # pixels a module
+
+
+def qr_modules(payload: str) -> list[list[bool]]:
+    """The QR code's modules (error correction M), with the mask pattern qrcode itself would choose.
+
+    ``qrcode``'s ``make(fit=True)`` builds the symbol eight times and scores each with a pure-Python
+    penalty (about 8 ms a certificate). Here the symbol is built once unmasked-for-test, the eight masked
+    variants are XORs of bit rows, and :func:`_penalty` scores them with the same four rules as
+    ``qrcode.util.lost_point`` (a test checks both pick the same mask), so the printed code is unchanged.
+    """
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=QR_BORDER)
     code.add_data(payload)
-    code.make(fit=True)
-    image = code.make_image(fill_color="black", back_color="white").get_image()
+    code.best_fit(start=None)
+    code.makeImpl(True, 0)
+    n = code.modules_count
+    masks = _mask_rows(code.version, n)
+    base = [_row_bits(row) for row in code.modules]
+    best, best_points = 0, 0
+    for pattern in range(8):
+        rows = [b ^ m0 ^ mk for b, m0, mk in zip(base, masks[0], masks[pattern], strict=True)]
+        points = _penalty(rows, n)
+        if pattern == 0 or best_points > points:
+            best, best_points = pattern, points
+    code.makeImpl(False, best)
+    return [[bool(cell) for cell in row] for row in code.modules]
+
+
+def _row_bits(row: list[bool | None]) -> int:
+    return sum(1 << col for col, dark in enumerate(row) if dark)
+
+
+_MASK_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _mask_rows(version: int, n: int) -> tuple[tuple[int, ...], ...]:
+    """For each mask pattern, the bits it flips in each row: only the data cells, as ``map_data`` does."""
+    with _MASK_LOCK:
+        probe = qrcode.QRCode(version=version, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        probe.add_data("")
+        probe.makeImpl(True, 0)  # fills qrcode's blank symbol of this version
+        probe.modules = [list(row) for row in qrcode.main.precomputed_qr_blanks[version]]
+        probe.setup_type_info(True, 0)
+        if version >= 7:
+            probe.setup_type_number(True)
+        data = [[cell is None for cell in row] for row in probe.modules]
+    out = []
+    for pattern in range(8):
+        flips = qr_util.mask_func(pattern)
+        out.append(tuple(sum(1 << c for c in range(n) if data[r][c] and flips(r, c)) for r in range(n)))
+    return tuple(out)
+
+
+_RUNS = re.compile(r"0{5,}|1{5,}")
+_FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")  # each is the other reversed
+
+
+def _penalty(rows: list[int], n: int) -> int:
+    """``qrcode.util.lost_point`` on bit rows: runs of 5+, 2×2 blocks, finder-like patterns, dark ratio."""
+    lines = [format(r, f"0{n}b") for r in rows]
+    lines += ["".join(column) for column in zip(*lines, strict=True)]
+    points = 0
+    for line in lines:
+        runs = _RUNS.findall(line)
+        points += sum(map(len, runs)) - 2 * len(runs)
+        points += 40 * len(_FINDER_LIKE.findall(line))
+    full = (1 << (n - 1)) - 1
+    for a, b in itertools.pairwise(rows):
+        same = ~(a ^ (a >> 1)) & ~(b ^ (b >> 1)) & ~(a ^ b) & full
+        points += 3 * same.bit_count()
+    dark = sum(r.bit_count() for r in rows)
+    percent = float(dark) / (n**2)
+    return points + int(abs(percent * 100 - 50) / 5) * 10
+
+
+def qr_image(payload: str) -> ImageReader:
+    """The QR code as the image ``qrcode`` draws (4 pixels a module, 1 module of border), made directly.
+
+    The pixels are those of ``QRCode(box_size=4, border=1).make_image()``; a test compares them.
+    """
+    modules = qr_modules(payload)
+    count = len(modules) + 2 * QR_BORDER
+    blank = b"\xff" * QR_BORDER
+    small = b"".join(blank + bytes(0 if dark else 0xFF for dark in row) + blank for row in modules)
+    edge = b"\xff" * (count * QR_BORDER)
+    image = Image.frombytes("L", (count, count), edge + small + edge)
+    image = image.resize((count * QR_BOX, count * QR_BOX), Image.Resampling.NEAREST).convert("1")
     return ImageReader(image)
+
+
+_IMAGES: dict[tuple[object, ...], pdfdoc.PDFImageXObject] = {}
+_IMAGES_LOCK = threading.Lock()
+
+
+def _image_template(path: Path) -> pdfdoc.PDFImageXObject:
+    """The 公印 PNG read and compressed once per file version (path, inode, size, mtime)."""
+    info = path.stat()
+    key = (str(path), info.st_ino, info.st_size, info.st_mtime_ns)
+    template = _IMAGES.get(key)
+    if template is None:
+        name = _digester(f"{path}auto".encode())  # ReportLab's name for a file drawn with mask="auto"
+        template = pdfdoc.PDFImageXObject(name, str(path), mask="auto")
+        template.name = name
+        with _IMAGES_LOCK:
+            if len(_IMAGES) > 16:
+                _IMAGES.clear()
+            _IMAGES[key] = template
+    return template
+
+
+def draw_image_file(canvas: Canvas, path: Path, x: float, y: float, w: float, h: float) -> None:
+    """``canvas.drawImage(str(path), …, mask="auto")`` without decoding and deflating the PNG again.
+
+    ReportLab reads, converts and deflates a file image in every document (≈ 15 ms for the 公印). The
+    loaded XObject is kept and a shallow copy registered in each document, exactly as ``drawImage``
+    registers it, so the PDF carries the same image and soft mask.
+    """
+    template = _image_template(path)
+    doc = canvas._doc
+    name = template.name
+    registered = doc.getXObjectName(name)
+    if registered not in doc.idToObject:
+        image = copy.copy(template)
+        canvas._setXObjects(image)
+        doc.Reference(image, registered)
+        doc.addForm(name, image)
+        smask = getattr(template, "_smask", None)
+        if smask is not None:
+            del image._smask
+            mask_name = doc.getXObjectName(smask.name)
+            if mask_name in doc.idToObject:
+                image.smask = pdfdoc.PDFObjectReference(mask_name)
+            else:
+                mask = copy.copy(smask)
+                canvas._setXObjects(mask)
+                image.smask = doc.Reference(mask, mask_name)
+    canvas._currentPageHasImages = 1
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(w, h)
+    canvas._code.append(f"/{registered} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)
 
 
 def _furniture(pen: Pen, f: Furniture, page: int, total: int) -> None:
@@ -205,7 +353,7 @@ def _certification(pen: Pen, f: Furniture) -> None:
     right = PAGE_W - MARGIN - 40
     pen.text(right - SEAL_SIZE * 0.55, 118, f.certifier, 13, align="right")
     if f.seal is not None:
-        pen.canvas.drawImage(str(f.seal), right - SEAL_SIZE * 0.5, 100, SEAL_SIZE, SEAL_SIZE, mask="auto")
+        draw_image_file(pen.canvas, f.seal, right - SEAL_SIZE * 0.5, 100, SEAL_SIZE, SEAL_SIZE)
 
 
 def render(pages: list[PageBody], furniture: Furniture, *, author: str) -> bytes:
