@@ -178,7 +178,7 @@ def test_the_kept_subject_set_follows_every_change_at_once(
     """The subject set is kept per process between requests (performance); a 支援措置 set or ended in
     another transaction must still hide or show the person in the very next one (住民記録システム標準仕様書
     j430–j450: 支援措置 subjects are hidden from anyone without the permission)."""
-    head, wife = household.atena_nos
+    _head, wife = household.atena_nos
     today = dt.date(2026, 11, 25)
     with yakuba.uow() as uow:
         assert svc.shien_subjects(uow.session, today) == set()  # now kept for this generation
@@ -296,6 +296,25 @@ def test_error_blocks_and_alert_warns_until_confirmed(
         assert svc.yokushi_flags(session, [(head, setai)], now=T0) == {
             head: [{"process": "ido", "level": "alert"}, {"process": "certificate", "level": "error"}]
         }
+
+
+def test_a_yokushi_set_or_released_elsewhere_counts_in_the_next_transaction(
+    yakuba: Yakuba, household: Registered, svc: ModuleType
+) -> None:
+    """A process keeps the set of persons and 世帯 with an unreleased 抑止 (performance); setting or
+    releasing one in another transaction must take effect at once (標準仕様書 j410: 抑止 on 異動入力)."""
+    head, _wife = household.atena_nos
+    setai = household.setai_no
+    with yakuba.uow() as uow:  # nothing set: the empty set is now kept for this generation
+        assert svc.check_process(uow.session, atena_no=head, setai_no=setai, process="ido", now=T0) == []
+    error = _set(yakuba, svc, target_kind="person", target_no=head, process="ido", level="error")
+    with yakuba.uow() as uow, pytest.raises(svc.YokushiBlocked):
+        svc.check_process(uow.session, atena_no=head, setai_no=setai, process="ido", now=T0)
+    with yakuba.uow(MANAGER) as uow:
+        svc.release_yokushi(uow, error.id, now=T0)
+        uow.commit()
+    with yakuba.uow() as uow:
+        assert svc.check_process(uow.session, atena_no=head, setai_no=setai, process="ido", now=T0) == []
 
 
 def test_shien_blocks_the_listed_processes_at_error_level(
