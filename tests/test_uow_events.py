@@ -100,3 +100,29 @@ def test_a_seal_may_not_record_events(yakuba: Yakuba) -> None:
             uow.commit()
     with yakuba.uow() as uow:
         assert uow.session.execute(select(func.count()).select_from(Numbering)).scalar_one() == 0
+
+
+def test_deferred_outbox_rows_keep_the_order_and_vanish_with_a_rollback(yakuba: Yakuba) -> None:
+    """A bulk load hands events out household by household and writes their outbox rows once a batch."""
+    yakuba.bus.subscribe(SomethingHappened, lambda e, u: u.record(FollowUp(n=e.n)))
+    with yakuba.uow() as uow:
+        for n in (1, 2):
+            uow.record(SomethingHappened(n=n))
+            uow.dispatch(defer_outbox=True)
+        assert uow.session.execute(select(func.count()).select_from(OutboxEntry)).scalar_one() == 0
+        uow.commit()
+    with yakuba.uow() as uow:
+        rows = uow.session.execute(select(OutboxEntry).order_by(OutboxEntry.seq)).scalars().all()
+        assert [(r.event_type, r.payload["n"]) for r in rows] == [
+            ("test.something_happened", 1),
+            ("test.follow_up", 1),
+            ("test.something_happened", 2),
+            ("test.follow_up", 2),
+        ]
+    with yakuba.uow() as uow:
+        uow.record(SomethingHappened(n=3))
+        uow.dispatch(defer_outbox=True)
+        uow.rollback()
+        uow.commit()
+    with yakuba.uow() as uow:
+        assert uow.session.execute(select(func.count()).select_from(OutboxEntry)).scalar_one() == 4

@@ -7,11 +7,13 @@ in the same transaction; a handler's failure rolls everything back.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from yakuba.events import DomainEvent, MessageBus, OutboxEntry
@@ -45,6 +47,7 @@ class UnitOfWork:
     _pending: deque[DomainEvent] = field(init=False, default_factory=deque)
     _before_commit: list[Callable[[UnitOfWork], None]] = field(init=False, default_factory=list)
     _seals: list[Callable[[UnitOfWork], None]] = field(init=False, default_factory=list)
+    _outbox: list[dict[str, Any]] = field(init=False, default_factory=list)  # rows not yet inserted
     _committed: bool = field(init=False, default=False)
     # Per-transaction scratch space for handlers that batch their work (e.g. one 異動 for a whole run).
     scratch: dict[str, Any] = field(init=False, default_factory=dict)
@@ -54,6 +57,7 @@ class UnitOfWork:
         self._pending.clear()
         self._before_commit.clear()
         self._seals.clear()
+        self._outbox.clear()
         self._committed = False
         self.scratch.clear()
         return self
@@ -99,22 +103,37 @@ class UnitOfWork:
         """
         self._seals.append(hook)
 
-    def dispatch(self) -> None:
-        """Store and hand out queued events until none are left (handlers may record more)."""
+    def dispatch(self, *, defer_outbox: bool = False) -> None:
+        """Store and hand out queued events until none are left (handlers may record more).
+
+        The outbox rows are written together, in the order the events were handed out, at the end of
+        the call — one INSERT of many rows rather than one per event. No handler reads the outbox, so
+        the handlers need not see them earlier. ``defer_outbox`` keeps them until :meth:`write_outbox`
+        or the commit (a bulk load dispatching household by household writes them once per batch).
+        """
         self.session.flush()
         while self._pending:
             event = self._pending.popleft()
-            self.session.add(
-                OutboxEntry(
-                    event_type=event.event_type,
-                    business=event.business,
-                    payload=event.payload(),
-                    recorded_by=self.actor.login,
-                )
+            self._outbox.append(
+                {
+                    "event_type": event.event_type,
+                    "business": event.business,
+                    "payload": event.payload(),
+                    "recorded_at": dt.datetime.now(dt.UTC),
+                    "recorded_by": self.actor.login,
+                }
             )
             for handler in self.bus.handlers_for(event):
                 handler(event, self)
                 self.session.flush()
+        if not defer_outbox:
+            self.write_outbox()
+
+    def write_outbox(self) -> None:
+        """Insert the outbox rows of the events handed out so far (before writing the outbox directly)."""
+        if self._outbox:
+            rows, self._outbox = self._outbox, []
+            self.session.execute(insert(OutboxEntry), rows)
 
     def commit(self) -> None:
         # Hooks may record events (a batching handler finishing its 異動); dispatch until both are empty.
@@ -124,6 +143,7 @@ class UnitOfWork:
             for hook in hooks:
                 hook(self)
             self.dispatch()
+        self.write_outbox()
         seals, self._seals = self._seals, []
         for hook in seals:
             hook(self)
@@ -137,5 +157,6 @@ class UnitOfWork:
         self._pending.clear()
         self._before_commit.clear()
         self._seals.clear()
+        self._outbox.clear()
         self.scratch.clear()
         self.session.rollback()

@@ -576,7 +576,7 @@ class _Loader:
             for registered in events:  # outbox rows and handlers exactly as UnitOfWork.commit orders them
                 for event in registered:
                     self.uow.record(event)
-                self.uow.dispatch()
+                self.uow.dispatch(defer_outbox=True)  # the outbox rows once per batch, at the commit
             self.session.flush()
             self.stats.handler_seconds += time.perf_counter() - t0
             return
