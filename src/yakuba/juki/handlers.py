@@ -2,7 +2,8 @@
 
 Today: 選挙人名簿に登録された旨 (第7条第9号), notified by the 選挙管理委員会 (法第10条). Each change is a
 職権修正 (事由 C03) of ``linked_items["senkyo"]`` — history kept like any other item. All changes of one
-transaction (a whole 定時登録 run) share one 異動, finished just before the commit.
+transaction (a whole 定時登録 run) share one 異動, finished just before the commit; their snapshots are
+written set-based (``bulk_append``), not one ORM flush per person.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import datetime as dt
 
 from yakuba.events import MessageBus
 from yakuba.juki.base import IdoWriter
-from yakuba.juki.events import ResidentCorrected
-from yakuba.juki.history import latest_row
+from yakuba.juki.bulk_append import Change, append_linked_items
 from yakuba.juki.schemas import IdoDates
 from yakuba.kernel.clock import japan_date
 from yakuba.senkyo.events import SenkyoRegistrationChanged
 from yakuba.uow import UnitOfWork
 
 _WRITER = "juki.linked_items.senkyo"
+_PENDING = "juki.linked_items.senkyo.pending"
+FLUSH_AT = 5_000  # changes held before writing them: bounds memory during a 定時登録 of a whole town
 
 
 def _writer(uow: UnitOfWork, today: dt.date) -> IdoWriter:
+    """The one 職権修正 異動 of this transaction (created on first need, finished before the commit)."""
     writer = uow.scratch.get(_WRITER)
     if writer is None:
         writer = IdoWriter(
@@ -47,23 +50,37 @@ def _writer(uow: UnitOfWork, today: dt.date) -> IdoWriter:
 
 
 def on_senkyo_registration(event: SenkyoRegistrationChanged, uow: UnitOfWork) -> None:
-    row = latest_row(uow.session, event.atena_no)
-    if row is None:
-        return
+    """Note the change; it is written with the others of this transaction (:func:`write_pending`).
+
+    A 定時登録 registers most adults of the town in one transaction: one snapshot per person is still
+    appended (history stays complete and attributable to the 異動), but in set-based statements.
+    """
+    pending = uow.scratch.get(_PENDING)
+    if pending is None:
+        pending = uow.scratch[_PENDING] = []
+        uow.before_commit(write_pending)
     wanted = {
         "registered": event.registered,
         "status": event.status,
         "toroku_date": event.toroku_date.isoformat(),
     }
-    linked = dict(row.linked_items or {})
-    if linked.get("senkyo") == wanted:
-        return
+    pending.append((event.atena_no, wanted, event.effective_date))
+    if len(pending) >= FLUSH_AT:
+        _write(uow, pending)
+        pending.clear()
+
+
+def write_pending(uow: UnitOfWork) -> None:
+    """Append the 住民票 snapshots for every change noted in this transaction (a before_commit hook)."""
+    pending = uow.scratch.pop(_PENDING, None)
+    if pending:
+        _write(uow, pending)
+
+
+def _write(uow: UnitOfWork, pending: list[Change]) -> None:
     today = japan_date(dt.datetime.now(dt.UTC))
-    writer = _writer(uow, today)
-    changed = writer.change(
-        row, effective_date=min(event.effective_date, today), linked_items={**linked, "senkyo": wanted}
-    )
-    writer.emit(ResidentCorrected, changed, changed_items=["linked_items"])
+    changes = [(a, wanted, min(effective, today)) for a, wanted, effective in pending]
+    append_linked_items(uow, lambda: _writer(uow, today).ido, "senkyo", changes)
 
 
 def register_handlers(bus: MessageBus) -> None:

@@ -100,11 +100,19 @@ class SenkyojiRequest(BaseModel):
     mode: str = Field(pattern="^(trial|real)$", description="trial 試行 / real 本処理")
 
 
+def _listed(lists: dict[str, Any]) -> tuple[list[str], int]:
+    """The persons a run's stored lists name, and how many the full lists have (``toroku.stored_lists``)."""
+    keys = ("shinki", "hyoji", "massho")
+    people = [i["atena_no"] for key in keys for i in lists.get(key, [])]
+    full = lists.get("truncated", {})
+    return people, sum(full.get(key, len(lists.get(key, []))) for key in keys)
+
+
 def _run_response(ctx: RequestContext, result: service.RunResult) -> dict[str, Any]:
     view = result.view()
-    people = [i["atena_no"] for key in ("shinki", "hyoji", "massho") for i in view["lists"].get(key, [])]
+    people, count = _listed(view["lists"])
     ctx.touched(*people)
-    ctx.audit.record_count = len(people)
+    ctx.audit.record_count = count
     ctx.commit()
     return view
 
@@ -145,9 +153,9 @@ def run_senkyoji(
 @router.get("/runs/{run_id}", summary="登録処理の結果と一覧")
 def get_run(run_id: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> dict[str, Any]:
     view = service.run_view(ctx.uow.session, run_id)
-    people = [i["atena_no"] for key in ("shinki", "hyoji", "massho") for i in view["lists"].get(key, [])]
+    people, count = _listed(view["lists"])
     ctx.touched(*people)
-    ctx.audit.record_count = len(people)
+    ctx.audit.record_count = count
     ctx.commit()
     return view
 

@@ -29,7 +29,7 @@ from yakuba.kernel.clock import japan_date
 from yakuba.senkyo import meibo, projection
 from yakuba.senkyo.batch import LOSS_OF_JUSHO
 from yakuba.senkyo.models import Jumin
-from yakuba.senkyo.tohyoku import Assigner
+from yakuba.senkyo.tohyoku import assigner_for
 from yakuba.uow import UnitOfWork
 
 # 住民票 items whose change is a 訂正 of the roll entry (第27条第2項); others (linked_items …) are not.
@@ -63,11 +63,18 @@ def _today() -> dt.date:
 
 
 def on_juki_event(event: JukiEvent, uow: UnitOfWork) -> None:
+    """Keep 選挙's copy, then bring the roll along where the law says 「直ちに」.
+
+    The copy is written once per transaction (``projection.record_pending``); the roll is read only for
+    the events that can change it, so a 転入 or a 職権修正 of ``linked_items`` costs no query at all.
+    """
     session = uow.session
-    person = projection.record(session, event)
-    entry = meibo.current(session, event.atena_no)
-    shori = _today()
+    values = projection.record_pending(uow, event)
+    if isinstance(event, ResidentCorrected) and not set(event.changed_items) & ROLL_ITEMS:
+        return
     if isinstance(event, ResidentRemoved):
+        entry = meibo.current(session, event.atena_no)
+        shori = _today()
         on = event.shojo_date or event.ido_date or shori
         kind = projection.REMOVAL_KIND.get(event.shojo_jiyu)
         if not meibo.on_roll(entry):
@@ -91,7 +98,10 @@ def on_juki_event(event: JukiEvent, uow: UnitOfWork) -> None:
         return
     if isinstance(event, TenshutsuConfirmed):
         # j50: the 転出日 becomes the earlier of the 予定日 and the 転入日; the 表示 and 抹消 date follow.
+        entry = meibo.current(session, event.atena_no)
         if meibo.on_roll(entry) and entry is not None and entry.hyoji_jusho_date is not None:
+            person = projection.person(session, event.atena_no)
+            assert person is not None
             gone = projection.removal_date(person)
             if gone is not None and gone != entry.hyoji_jusho_date:
                 meibo.hyoji_jusho(
@@ -99,12 +109,16 @@ def on_juki_event(event: JukiEvent, uow: UnitOfWork) -> None:
                     event.atena_no,
                     lost_on=gone,
                     reason=entry.hyoji_jusho_reason or "tenshutsu",
-                    shori_date=shori,
+                    shori_date=_today(),
                 )
         return
     if isinstance(event, IdoCancelled):
+        entry = meibo.current(session, event.atena_no)
         if not meibo.on_roll(entry) or entry is None:
             return
+        person = projection.person(session, event.atena_no)
+        assert person is not None
+        shori = _today()
         on = event.ido_date or shori
         if entry.hyoji_jusho_date is not None and projection.is_present(
             person, max(on, entry.hyoji_jusho_date)
@@ -126,11 +140,10 @@ def on_juki_event(event: JukiEvent, uow: UnitOfWork) -> None:
         else:
             _teisei(uow, event, person, reason="kisai", shori=shori)
         return
-    if isinstance(event, ResidentCorrected) and not set(event.changed_items) & ROLL_ITEMS:
-        return
     reason = TEISEI_REASON.get(type(event))
     if reason is not None:
-        _teisei(uow, event, person, reason=reason, shori=shori)
+        # Every item a 訂正 copies comes from the event itself: no need to read the copy back.
+        _teisei(uow, event, Jumin(atena_no=event.atena_no, **values), reason=reason, shori=_today())
 
 
 def _teisei(uow: UnitOfWork, event: JukiEvent, person: Jumin, *, reason: str, shori: dt.date) -> None:
@@ -138,13 +151,13 @@ def _teisei(uow: UnitOfWork, event: JukiEvent, person: Jumin, *, reason: str, sh
     if not meibo.on_roll(entry) or entry is None:
         return
     on = event.ido_date or shori
-    assigner = Assigner(uow.session, on)
+    assigner = assigner_for(uow, on)
     code = (
         assigner.code_for(person.choaza_code, person.banchi)
         if assigner.master is not None
         else entry.tohyoku_code
     )
-    meibo.teisei(uow, person, reason=reason, on=on, shori_date=shori, tohyoku_code=code)
+    meibo.teisei(uow, person, reason=reason, on=on, shori_date=shori, tohyoku_code=code, entry=entry)
 
 
 def register_handlers(bus: MessageBus) -> None:

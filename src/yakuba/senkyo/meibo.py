@@ -345,9 +345,14 @@ def teisei(
     on: dt.date,
     shori_date: dt.date,
     tohyoku_code: str | None,
+    entry: MeiboRireki | None = None,
 ) -> MeiboRireki | None:
-    """訂正 (第27条第2項): the entry takes the person's current 氏名・住所 etc. None when nothing differs."""
-    entry = current(uow.session, person.atena_no)
+    """訂正 (第27条第2項): the entry takes the person's current 氏名・住所 etc. None when nothing differs.
+
+    ``entry`` is the current entry when the caller has just read it (saves the same two queries again).
+    """
+    if entry is None or entry.atena_no != person.atena_no:
+        entry = current(uow.session, person.atena_no)
     if not on_roll(entry):
         return None
     assert entry is not None

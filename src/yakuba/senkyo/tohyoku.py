@@ -126,6 +126,7 @@ def _validate(command: MasterInput) -> None:
 def define_master(uow: UnitOfWork, command: MasterInput) -> TohyokuMaster:
     """A new version of the 投票区 master (the previous versions stay for the dates they covered)."""
     _validate(command)
+    uow.scratch.pop(_ASSIGNER_KEY, None)  # a master defined in this transaction changes the assignment
     session = uow.session
     master = TohyokuMaster(effective_from=command.effective_from, note=command.note, operator=uow.actor.login)
     session.add(master)
@@ -189,6 +190,19 @@ class Assigner:
             if rule.banchi_from is None:
                 return rule.tohyoku_code
         return None
+
+
+_ASSIGNER_KEY = "senkyo.tohyoku.assigner"
+
+
+def assigner_for(uow: UnitOfWork, on: dt.date) -> Assigner:
+    """The :class:`Assigner` of ``on``, loaded once per transaction (a 世帯's 転居 asks once per member)."""
+    cache = uow.scratch.setdefault(_ASSIGNER_KEY, {})
+    found = cache.get(on)
+    if found is None:
+        found = cache[on] = Assigner(uow.session, on)
+    assert isinstance(found, Assigner)
+    return found
 
 
 def assign(session: Session, choaza_code: str | None, banchi: str | None, on: dt.date) -> str | None:

@@ -9,19 +9,31 @@ later for that 基準日 (a late 届出, a correction) is added by 補正登録,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import to_jsonable_python
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from yakuba import params
 from yakuba.errors import Conflict, InputError, NotFound
+from yakuba.juki.bulk_append import copy_rows, publish_many, update_rows
 from yakuba.senkyo import batch, meibo, projection
+from yakuba.senkyo.events import SenkyoRegistrationChanged
 from yakuba.senkyo.models import Election, Jumin, Meibo, MeiboRireki, Run
-from yakuba.senkyo.rules import ElectionWindow, Judgement, TeijiPlan, judge, teiji_plan
+from yakuba.senkyo.rules import (
+    ONE_DAY,
+    ElectionWindow,
+    Judgement,
+    TeijiPlan,
+    attains_voting_age,
+    judge,
+    resided_long_enough,
+    teiji_plan,
+)
 from yakuba.senkyo.shikaku import active_teishi, other_roll
 from yakuba.senkyo.tohyoku import Assigner
 from yakuba.uow import UnitOfWork
@@ -84,7 +96,7 @@ def election_windows(session: Session) -> list[ElectionWindow]:
 
 @dataclass(frozen=True)
 class Candidate:
-    person: Jumin
+    person: Any  # a row of ``senkyo_jumin`` (attribute access like ``Jumin``) with the previous roll entry
     judgement: Judgement
     tohyoku_code: str | None
 
@@ -98,33 +110,102 @@ def _birth_bound(age_date: dt.date, age: int) -> dt.date:
         return day.replace(year=day.year - age, day=28) + dt.timedelta(days=1)
 
 
+def latest_birth(age_date: dt.date, age: int) -> dt.date:
+    """The last birth date that has reached ``age`` on ``age_date`` (exact, by the rule itself).
+
+    ``attains_voting_age`` only grows with an earlier birth, so everyone born on or before this day
+    qualifies and nobody after it: the rule can be a plain ``birth_date <=`` in SQL.
+    """
+    day = _birth_bound(age_date, age)
+    while not attains_voting_age(day, age_date, age=age):
+        day -= ONE_DAY
+    return day
+
+
+def latest_start(kijun: dt.date, months: int) -> dt.date:
+    """The last 住民票作成日 (転入届の日) ``months`` months before the 基準日 (第21条第1項).
+
+    ``resided_long_enough`` only holds more for an earlier start, so it is a plain ``kiroku_start <=``.
+    """
+    day = kijun
+    while not resided_long_enough(day, kijun, months=months):
+        day -= ONE_DAY
+    return day
+
+
+def _removal_date_sql() -> Any:
+    """``projection.removal_date`` in SQL: the 消除日, or the 転出予定日 of a pending 転出."""
+    return case(
+        (Jumin.shojo_date.is_not(None), Jumin.shojo_date),
+        (Jumin.jumin_jotai == "02", Jumin.tenshutsu_yotei_date),
+        else_=None,
+    )
+
+
 def candidates(session: Session, *, kijun: dt.date, age_date: dt.date, today: dt.date) -> list[Candidate]:
-    """Persons not on the roll who have the 被登録資格 on ``kijun`` (age on ``age_date``)."""
+    """Persons not on the roll who have the 被登録資格 on ``kijun`` (age on ``age_date``).
+
+    Set-based: SQL applies every rule of 第21条第1項 exactly (日本国民, 年齢 on the 年齢判定日,
+    住民票作成日から引き続き3箇月, present on the 基準日) through the two dates :func:`latest_birth` and
+    :func:`latest_start` derive from the rules themselves; only the few who no longer live here on
+    the 基準日 (旧住所地登録, 第21条第2項) are judged one by one with :func:`rules.judge`.
+    ``tests/senkyo/test_performance.py`` checks the result equals judging everyone that way.
+    """
     age = params.get("senkyo.nenrei", on=age_date)
+    months = params.get("senkyo.juki_kikan_months", on=kijun)
+    removal = _removal_date_sql()
+    previous = aliased(MeiboRireki)
     rows = session.execute(
-        select(Jumin)
+        select(
+            *Jumin.__table__.columns,
+            Meibo.current_rireki_no.label("prev_rireki_no"),
+            previous.effective_date.label("prev_effective_date"),
+        )
         .outerjoin(Meibo, Meibo.atena_no == Jumin.atena_no)
+        .outerjoin(
+            previous,
+            and_(previous.atena_no == Meibo.atena_no, previous.rireki_no == Meibo.current_rireki_no),
+        )
         .where(
             Jumin.jumin_shubetsu == "1",
             Jumin.birth_date.is_not(None),
-            Jumin.birth_date <= _birth_bound(age_date, age),
+            Jumin.birth_date <= latest_birth(age_date, age),
             or_(Meibo.atena_no.is_(None), Meibo.status == "massho"),
             # gone long before the 基準日 (more than the four months of 第21条第2項): never a candidate
             or_(Jumin.shojo_date.is_(None), Jumin.shojo_date > kijun - dt.timedelta(days=160)),
+            Jumin.kiroku_start.is_not(None),
+            Jumin.kiroku_start <= kijun,
+            # present on the 基準日 ⇒ 3箇月 from the 転入届; gone ⇒ judged below (第21条第2項)
+            or_(
+                Jumin.kiroku_start <= latest_start(kijun, months),
+                and_(removal.is_not(None), removal <= kijun),
+            ),
         )
         .order_by(Jumin.atena_no)
-    ).scalars()
+    ).all()
     disqualified = active_teishi(session, kijun)
     elsewhere = other_roll(session, today)
     assigner = Assigner(session, kijun)
+    codes: dict[tuple[str | None, str | None], str | None] = {}
+    present = Judgement(True, "genjusho")
     found = []
     for person in rows:
-        facts = projection.facts(
-            person, disqualified=person.atena_no in disqualified, other_roll=person.atena_no in elsewhere
-        )
-        judgement = judge(facts, kijun=kijun, age_date=age_date)
-        if judgement.eligible:
-            found.append(Candidate(person, judgement, assigner.code_for(person.choaza_code, person.banchi)))
+        if person.atena_no in disqualified:  # 選挙権停止: no 被登録資格 (第11条)
+            continue
+        gone = projection.removal_date(person)
+        judgement = present
+        if gone is not None and gone <= kijun:
+            judgement = judge(
+                projection.facts(person, other_roll=person.atena_no in elsewhere),
+                kijun=kijun,
+                age_date=age_date,
+            )
+            if not judgement.eligible:
+                continue
+        key = (person.choaza_code, person.banchi)
+        if key not in codes:
+            codes[key] = assigner.code_for(person.choaza_code, person.banchi)
+        found.append(Candidate(person, judgement, codes[key]))
     return found
 
 
@@ -237,6 +318,104 @@ def _recorded_between(
     return list(session.execute(query.order_by(MeiboRireki.effective_date, MeiboRireki.atena_no)).scalars())
 
 
+WRITE_CHUNK = 5_000  # registrations written (and published) per round: bounds memory of a run
+
+
+def _register(
+    uow: UnitOfWork, chunk: list[Candidate], *, kind: str, plan: TeijiPlan, today: dt.date, run_id: int
+) -> None:
+    """登録 of a chunk of candidates, set-based: the rows ``meibo.toroku`` (and, for 旧住所地登録, the
+    ``meibo.hyoji_jusho`` that follows at once, 第27条第1項) would append one by one, and their events.
+
+    Every candidate is off the roll (never registered, or 抹消): the next 履歴番号 follows the previous entry
+    read with the candidate, and ``effective_date`` never goes before it — exactly as ``meibo._append``.
+    """
+    session = uow.session
+    login = uow.actor.login
+    rows: list[dict[str, Any]] = []
+    heads_new: list[dict[str, Any]] = []
+    heads_old: list[dict[str, Any]] = []
+    events: list[SenkyoRegistrationChanged] = []
+    for c in chunk:
+        p = c.person
+        row: dict[str, Any] = dict.fromkeys(meibo.ENTRY_ITEMS)
+        row.update(
+            {name: getattr(p, name) for name in meibo.PERSON_ITEMS},
+            atena_no=p.atena_no,
+            rireki_no=(p.prev_rireki_no or 0) + 1,
+            kind="toroku",
+            reason=kind,
+            effective_date=plan.toroku_date
+            if p.prev_rireki_no is None
+            else max(plan.toroku_date, p.prev_effective_date),
+            reason_date=plan.toroku_date,
+            shori_date=today,
+            run_id=run_id,
+            kokuji=False,
+            note=None,
+            operator=login,
+            status="toroku",
+            toroku_date=plan.toroku_date,
+            toroku_basis=c.judgement.basis or "genjusho",
+            tohyoku_code=c.tohyoku_code,
+            hyoji_teishi=False,
+        )
+        written = [row]
+        if c.judgement.basis == "kyujusho":  # 住所を有しない者の登録: 直ちに表示（第27条第1項）
+            lost = projection.removal_date(p)
+            assert lost is not None
+            reason = projection.removal_kind(p) or "tenshutsu"
+            written.append(
+                {
+                    **row,
+                    "rireki_no": row["rireki_no"] + 1,
+                    "kind": "hyoji",
+                    "reason": reason,
+                    "effective_date": max(lost, row["effective_date"]),
+                    "reason_date": lost,
+                    "status": "hyoji",
+                    "hyoji_jusho_reason": reason,
+                    "hyoji_jusho_date": lost,
+                }
+            )
+        for r in written:
+            events.append(
+                SenkyoRegistrationChanged.model_construct(
+                    atena_no=r["atena_no"],
+                    change=r["kind"],
+                    registered=True,
+                    status=r["status"],
+                    toroku_date=r["toroku_date"],
+                    effective_date=r["effective_date"],
+                    reason=r["reason"],
+                    reason_label=meibo.REASONS.get(r["reason"], r["reason"]),
+                    meibo_rireki_no=r["rireki_no"],
+                )
+            )
+        rows.extend(written)
+        last = written[-1]
+        head = {
+            "atena_no": p.atena_no,
+            "current_rireki_no": last["rireki_no"],
+            "status": last["status"],
+            "tohyoku_code": last["tohyoku_code"],
+        }
+        if p.prev_rireki_no is None:  # inserted, then moved once per further row (one flush each)
+            heads_new.append({**head, "version": len(written)})
+        else:
+            heads_old.append({**head, "version": len(written)})
+    session.flush()
+    copy_rows(session, cast(Table, MeiboRireki.__table__), rows)
+    copy_rows(session, cast(Table, Meibo.__table__), heads_new)
+    if heads_old:
+        update_rows(session, cast(Table, Meibo.__table__), "atena_no", heads_old, add=("version",))
+        touched = {h["atena_no"] for h in heads_old}
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, (Meibo, MeiboRireki)) and obj.atena_no in touched:
+                session.expire(obj)
+    publish_many(uow, events)
+
+
 def _run(
     uow: UnitOfWork,
     *,
@@ -285,28 +464,11 @@ def _run(
     result.new = [_candidate_item(c) for c in found]
     if mode == "real":
         batch.apply(uow, batch.plan(session, today=today), shori_date=today, run_id=run.id)
-        for c in found:
-            meibo.toroku(
-                uow,
-                c.person,
-                reason=kind,
-                basis=c.judgement.basis or "genjusho",
-                toroku_date=plan.toroku_date,
-                shori_date=today,
-                tohyoku_code=c.tohyoku_code,
-                run_id=run.id,
+        uow.dispatch()  # the batch's events first, in the outbox as before
+        for start in range(0, len(found), WRITE_CHUNK):
+            _register(
+                uow, found[start : start + WRITE_CHUNK], kind=kind, plan=plan, today=today, run_id=run.id
             )
-            if c.judgement.basis == "kyujusho":  # 住所を有しない者の登録: 直ちに表示（第27条第1項）
-                lost = projection.removal_date(c.person)
-                assert lost is not None
-                meibo.hyoji_jusho(
-                    uow,
-                    c.person.atena_no,
-                    lost_on=lost,
-                    reason=projection.removal_kind(c.person) or "tenshutsu",
-                    shori_date=today,
-                    run_id=run.id,
-                )
         result.hyoji = [_row_item(r) for r in _recorded_between(session, "hyoji", previous, plan.toroku_date)]
         result.massho = [
             _row_item(r) for r in _recorded_between(session, "massho", previous, plan.toroku_date)
@@ -330,7 +492,7 @@ def _run(
             _row_item(r) for r in _recorded_between(session, "massho", previous, plan.toroku_date)
         ]
         result.massho += [_action_item(session, a) for a in pending if a.kind == "massho"]
-    run.lists = to_jsonable_python(
+    run.lists = stored_lists(
         {"shinki": result.new, "hyoji": result.hyoji, "massho": result.massho, "alerts": result.alerts}
     )
     run.counts = {
@@ -341,6 +503,41 @@ def _run(
     }
     session.flush()
     return result
+
+
+LIST_LIMIT = 10_000  # items of each list kept in ``senkyo_run.lists`` (the counts stay complete)
+
+
+def stored_lists(lists: dict[str, list[Any]]) -> dict[str, Any]:
+    """The lists as ``senkyo_run.lists`` keeps them: whole up to :data:`LIST_LIMIT` items each.
+
+    A 定時登録 of a large town registers hundreds of thousands: kept whole, the lists (and their JSON copy)
+    would be the largest thing in memory and one row of hundreds of MB. Beyond the limit the first
+    :data:`LIST_LIMIT` items are kept and ``truncated`` gives each cut list's full length; the full
+    新規登録者 list of a real run is the roll itself (:func:`registered_by_run`), and a trial can be run
+    again (it writes nothing and gives the same list).
+    """
+    stored: dict[str, Any] = {}
+    truncated: dict[str, int] = {}
+    for key, items in lists.items():
+        if len(items) > LIST_LIMIT:
+            truncated[key] = len(items)
+        stored[key] = to_jsonable_python(items[:LIST_LIMIT])
+    if truncated:
+        stored["truncated"] = truncated
+    return stored
+
+
+def registered_by_run(session: Session, run_id: int, *, chunk: int = 5_000) -> Iterator[dict[str, Any]]:
+    """Every 登録 a real run wrote (the 新規登録者 list, whole), by 宛名番号, ``chunk`` rows at a time."""
+    query = (
+        select(MeiboRireki)
+        .where(MeiboRireki.run_id == run_id, MeiboRireki.kind == "toroku")
+        .order_by(MeiboRireki.atena_no)
+        .execution_options(yield_per=chunk)
+    )
+    for row in session.execute(query).scalars():
+        yield to_jsonable_python(_row_item(row))
 
 
 def plan_teiji(session: Session, year: int, month: int) -> TeijiPlan:
