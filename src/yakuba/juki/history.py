@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from yakuba.juki.models import Ido, Jumin, Rireki, Setai
 from yakuba.kernel.kana import kana_search_key, name_search_key
@@ -38,7 +38,21 @@ def latest_row(session: Session, atena_no: str) -> Rireki | None:
         .join(Jumin, (Jumin.atena_no == Rireki.atena_no) & (Jumin.current_rireki_no == Rireki.rireki_no))
         .where(Jumin.atena_no == atena_no)
     ).first()
-    return None if found is None else found[0]
+    if found is None:
+        return None
+    # The session's identity map holds objects weakly: keep the projection row alive for this
+    # transaction, or ``project`` would read it again.
+    session.info.setdefault(_HEADS, {})[atena_no] = found[1]
+    return found[0]
+
+
+_HEADS = "juki.projection_rows"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_heads(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None or transaction.nested:  # not the inner one each flush opens
+        session.info.pop(_HEADS, None)
 
 
 def append_snapshot(

@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from yakuba import params
 from yakuba.errors import Conflict, InputError, NotFound, YakubaError
@@ -796,9 +796,10 @@ def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_after_transaction(session: Session, _transaction: Any) -> None:
-    session.info.pop(_PROTECTING_CACHE, None)
-    session.info.pop(_GENERATION_CACHE, None)
+def _forget_after_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None or transaction.nested:  # not the inner one each flush opens
+        session.info.pop(_PROTECTING_CACHE, None)
+        session.info.pop(_GENERATION_CACHE, None)
 
 
 def shien_subjects(session: Session, on: dt.date) -> set[str]:
