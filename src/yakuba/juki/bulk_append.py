@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from yakuba.events import DomainEvent, OutboxEntry
 from yakuba.juki.events import ResidentCorrected, ResidentSummary
-from yakuba.juki.history import SNAPSHOT_COLUMNS
+from yakuba.juki.history import SNAPSHOT_COLUMNS, forget_last_rireki_nos
 from yakuba.juki.models import Ido, Jumin, Rireki
 from yakuba.uow import UnitOfWork
 
@@ -278,6 +278,7 @@ def append_linked_items(
         if not rows:
             continue
         copy_rows(session, _RIREKI, rows)
+        forget_last_rireki_nos(session)  # history.append_snapshot must look them up again
         _move_projection(session, bumps)
         appended += len(rows)
         publish_many(uow, events)

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete, event, func, select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, aliased
 
 from yakuba.juki.models import Ido, Jumin, Rireki, Setai
 from yakuba.kernel.kana import kana_search_key, name_search_key
@@ -33,26 +33,37 @@ def latest_row(session: Session, atena_no: str) -> Rireki | None:
 
     Both land in the session: the 異動 that follows moves the projection without reading it again.
     """
+    others = aliased(Rireki)
+    last_no = select(func.max(others.rireki_no)).where(others.atena_no == atena_no).scalar_subquery()
     found = session.execute(
-        select(Rireki, Jumin)
+        select(Rireki, Jumin, last_no)
         .join(Jumin, (Jumin.atena_no == Rireki.atena_no) & (Jumin.current_rireki_no == Rireki.rireki_no))
         .where(Jumin.atena_no == atena_no)
     ).first()
     if found is None:
         return None
     # The session's identity map holds objects weakly: keep the projection row alive for this
-    # transaction, or ``project`` would read it again.
+    # transaction, or ``project`` would read it again; and the highest 履歴番号 (仮登録 and cancelled
+    # rows included), so that the snapshot appended next needs no look-up of its own.
     session.info.setdefault(_HEADS, {})[atena_no] = found[1]
+    session.info.setdefault(_LAST_NO, {})[atena_no] = int(found[2])
     return found[0]
 
 
 _HEADS = "juki.projection_rows"
+_LAST_NO = "juki.last_rireki_no"  # 宛名番号 → highest 履歴番号 seen in this transaction
+
+
+def forget_last_rireki_nos(session: Session) -> None:
+    """For writers of ``juki_rireki`` other than :func:`append_snapshot` (bulk appends)."""
+    session.info.pop(_LAST_NO, None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _release_heads(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None or transaction.nested:  # not the inner one each flush opens
         session.info.pop(_HEADS, None)
+        session.info.pop(_LAST_NO, None)
 
 
 def append_snapshot(
@@ -62,7 +73,10 @@ def append_snapshot(
     unknown = set(state) - set(SNAPSHOT_COLUMNS)
     if unknown:
         raise ValueError(f"unknown 住民票 items: {sorted(unknown)}")
-    last = session.execute(select(func.max(Rireki.rireki_no)).where(Rireki.atena_no == atena_no)).scalar()
+    known: dict[str, int] = session.info.setdefault(_LAST_NO, {})
+    last = known.get(atena_no)
+    if last is None:
+        last = session.execute(select(func.max(Rireki.rireki_no)).where(Rireki.atena_no == atena_no)).scalar()
     row = Rireki(
         atena_no=atena_no,
         rireki_no=(last or 0) + 1,
@@ -73,6 +87,7 @@ def append_snapshot(
     row.linked_items = dict(state.get("linked_items") or {})
     row.extra = dict(state.get("extra") or {})
     row.sort_order = state.get("sort_order") or 0
+    known[atena_no] = row.rireki_no
     session.add(row)
     session.flush()
     if ido.status == "hon":
