@@ -765,10 +765,15 @@ def _generation(session: Session, name: str = SHIEN_GENERATION) -> int:
     cache: dict[str, int] = session.info.setdefault(_GENERATION_CACHE, {})
     generation = cache.get(name)
     if generation is None:
-        found = session.execute(
-            select(Numbering.last_serial).where(Numbering.name == name)
-        ).scalar_one_or_none()
-        generation = cache[name] = int(found or 0)
+        # Both generations at once: a search and an 異動 ask for both (支援措置 and 抑止).
+        names = {name, SHIEN_GENERATION, YOKUSHI_GENERATION} - set(cache)
+        rows = session.execute(
+            select(Numbering.name, Numbering.last_serial).where(Numbering.name.in_(sorted(names)))
+        )
+        found = {str(n): int(v) for n, v in rows}
+        for each in names:
+            cache[each] = int(found.get(each) or 0)
+        generation = cache[name]
     return generation
 
 
