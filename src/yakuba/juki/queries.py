@@ -133,10 +133,11 @@ def search(
     query: Select[Rireki] = select(Rireki).join(
         Jumin, and_(Jumin.atena_no == Rireki.atena_no, Jumin.current_rireki_no == Rireki.rireki_no)
     )
+    postgres = session.get_bind().dialect.name == "postgresql"
     if kana:
-        query = query.where(Jumin.kana_key.like(prefix_pattern(kana_search_key(kana)), escape="\\"))
+        query = query.where(*_prefix(Jumin.kana_key, kana_search_key(kana), postgres=postgres))
     if name:
-        query = query.where(Jumin.name_key.like(prefix_pattern(name_search_key(name)), escape="\\"))
+        query = query.where(*_prefix(Jumin.name_key, name_search_key(name), postgres=postgres))
     if birth_date:
         query = query.where(Jumin.birth_date == birth_date)
     if setai_no:
@@ -155,6 +156,22 @@ def search(
         query = query.where(Jumin.jumin_jotai.in_(("01", "02")))
     query = query.order_by(Jumin.kana_key, Jumin.atena_no).limit(limit).offset(offset)
     return list(session.execute(query).scalars())
+
+
+def _prefix(column: Any, key: str, *, postgres: bool) -> list[Any]:
+    """前方一致 on a search key: LIKE, plus on PostgreSQL the byte range the prefix spans.
+
+    PostgreSQL turns ``LIKE 'スズキタ%'`` into a range of the ``text_pattern_ops`` index only for a
+    literal, and then a wide one (up to 'スズキヿ'); with a bound parameter (a prepared statement) it
+    walks the plain index in ``ORDER BY`` order and filters — 0.4 s at a million residents. The explicit
+    range [key, key with its last character + 1) is exact in UTF-8 byte order and usable either way.
+    """
+    conditions = [column.like(prefix_pattern(key), escape="\\")]
+    following = ord(key[-1]) + 1 if key else 0
+    if postgres and following <= 0x10FFFF and not 0xD800 <= following <= 0xDFFF:
+        upper = key[:-1] + chr(following)
+        conditions += [column.op("~>=~")(key), column.op("~<~")(upper)]
+    return conditions
 
 
 @dataclass(frozen=True)
