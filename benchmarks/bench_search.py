@@ -50,10 +50,17 @@ def _api_source(values: list[str], param: str) -> Callable[[], Request | None]:
     return next_request
 
 
+def _kana_args(key: str) -> tuple[str, str, str]:
+    """The pattern and the byte range ``juki.queries._prefix`` gives PostgreSQL for a prefix."""
+    from yakuba.kernel.kana import prefix_pattern
+
+    return prefix_pattern(key), key, key[:-1] + chr(ord(key[-1]) + 1)
+
+
 def _raw(config: Config, kana: list[str], births: list[str]) -> dict[str, dict[str, Any]]:
     """The ORM's search query, by hand, one statement per input; returns summaries and mean hits."""
     from yakuba.juki.models import Rireki
-    from yakuba.kernel.kana import kana_search_key, prefix_pattern
+    from yakuba.kernel.kana import kana_search_key
 
     columns = ", ".join("r." + c.key for c in Rireki.__table__.columns)
     base = (
@@ -64,8 +71,12 @@ def _raw(config: Config, kana: list[str], births: list[str]) -> dict[str, dict[s
     out: dict[str, dict[str, Any]] = {}
     with psycopg.connect(psycopg_url(config.database_url)) as conn:
         for name, where, values in (
-            ("kana", "j.kana_key LIKE %s ESCAPE '\\'", [prefix_pattern(kana_search_key(k)) for k in kana]),
-            ("birth_date", "j.birth_date = %s", births),
+            (
+                "kana",
+                "j.kana_key LIKE %s ESCAPE '\\' AND j.kana_key ~>=~ %s AND j.kana_key ~<~ %s",
+                [_kana_args(kana_search_key(k)) for k in kana],
+            ),
+            ("birth_date", "j.birth_date = %s", [(b,) for b in births]),
         ):
             latencies: list[float] = []
             hits = 0
@@ -73,7 +84,7 @@ def _raw(config: Config, kana: list[str], births: list[str]) -> dict[str, dict[s
             started = time.perf_counter()
             for value in values:
                 t0 = time.perf_counter()
-                rows = conn.execute(sql, (value,)).fetchall()
+                rows = conn.execute(sql, value).fetchall()
                 latencies.append(time.perf_counter() - t0)
                 hits += len(rows)
             summary = summarise(latencies, time.perf_counter() - started)

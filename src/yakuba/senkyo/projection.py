@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.util import find_tables
 
 from yakuba.juki.bulk_append import copy_rows, key_in, reserve_ids, update_rows
 from yakuba.juki.events import JukiEvent, ResidentSummary
@@ -251,14 +252,21 @@ def _expire(session: Session, atena_nos: set[str]) -> None:
 @sa_event.listens_for(Session, "do_orm_execute")
 def _autoflush(state: ORMExecuteState) -> None:
     """Like the ORM's autoflush: a query that reads the projection or its log first writes what is pending."""
+    if not state.is_select:
+        return
     pending = _pending(state.session)
     if pending is None or not pending.logs:
         return
-    statement = state.statement
-    tables = getattr(statement, "get_final_froms", None)
-    touched = {getattr(t, "name", None) for t in (tables() if tables else [])}
-    if state.is_select and ({"senkyo_jumin", "senkyo_jumin_log"} & touched or _mentions(state)):
+    if _mentions(state) or _core_reads_tracked(state.statement):
         write_pending(state.session)
+
+
+def _core_reads_tracked(statement: Any) -> bool:
+    """Whether a select reads a tracked table anywhere (joins included) — by traversal, not compiling.
+
+    ``get_final_froms`` compiles the statement: every read after a 住民記録 event paid a compilation.
+    """
+    return any(table in _TRACKED_TABLES for table in find_tables(statement, include_joins=True))
 
 
 def _mentions(state: ORMExecuteState) -> bool:
