@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
 from yakuba import __version__
@@ -32,6 +33,8 @@ yakuba — 標準準拠 基幹業務システム（住民記録・印鑑登録�
 
 ALERT_MESSAGE = "確認が必要なアラートがあります。確認のうえ confirm_alerts を指定して送り直してください。"
 LOST_UPDATE_MESSAGE = "他の職員が先に同じ世帯・住民を更新しました。画面を読み込み直してから入力してください。"
+BUSY_MESSAGE = "ただいま混み合っています。しばらく待ってから、もう一度操作してください。"
+BUSY_RETRY_AFTER_SECONDS = 5
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -120,6 +123,16 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
     @app.exception_handler(StaleDataError)
     async def _lost_update(_request: Request, _exc: StaleDataError) -> JSONResponse:
         return JSONResponse(status_code=409, content={"detail": LOST_UPDATE_MESSAGE})
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _busy(_request: Request, _exc: PoolTimeoutError) -> JSONResponse:
+        # Every database connection is in use beyond the pool's timeout: the server is past what it can
+        # do. Say so at once with 503 and when to retry, rather than a bare 500; nothing was changed.
+        return JSONResponse(
+            status_code=503,
+            content={"detail": BUSY_MESSAGE},
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+        )
 
     @app.exception_handler(YakubaError)
     async def _yakuba_error(request: Request, exc: YakubaError) -> Response:

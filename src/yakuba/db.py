@@ -47,6 +47,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    # Past saturation a request waits this long for a connection, then gets 503 (app.py), not 30 s.
+    kwargs.setdefault("pool_timeout", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
