@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -365,16 +365,16 @@ def _unreleased_targets(session: Session) -> frozenset[tuple[str, str]]:
     """
     if any(isinstance(obj, Yokushi) for obj in (*session.new, *session.dirty)):
         session.flush()  # changed here and not flushed: the flush moves the generation
-    generation = _generation(session, YOKUSHI_GENERATION)
-    found = _UNRELEASED.get(generation)
-    if found is None:
+
+    def unreleased() -> frozenset[tuple[str, str]]:
         rows = session.execute(
             select(Yokushi.target_kind, Yokushi.target_no).where(Yokushi.released_at.is_(None))
         )
-        found = frozenset((str(kind), str(no)) for kind, no in rows)
-        if len(_UNRELEASED) >= _SUBJECTS_KEPT:
-            _UNRELEASED.clear()
-        _UNRELEASED[generation] = found
+        return frozenset((str(kind), str(no)) for kind, no in rows)
+
+    found: frozenset[tuple[str, str]] = _kept(
+        _UNRELEASED, _generation(session, YOKUSHI_GENERATION), unreleased
+    )
     return found
 
 
@@ -732,8 +732,21 @@ _GENERATION_CACHE = "juki.generations"
 # row: a process may keep the subject set it computed for as long as the value has not changed. Random,
 # not counted up, so that a database emptied or restored from a backup cannot repeat a value it had.
 SHIEN_GENERATION = "shien_sochi_generation"
+_KEPT_PER_CACHE = 32  # generations (and days) a process keeps; a few are ever current
+
+
+def _kept(cache: dict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
+    """``cache[key]``, computed on first use; a process-wide cache under a generation key, bounded."""
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        if len(cache) >= _KEPT_PER_CACHE:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
 _SUBJECTS: dict[tuple[int, dt.date], frozenset[str]] = {}  # (generation, day) → 宛名番号; process-wide
-_SUBJECTS_KEPT = 32
 YOKUSHI_GENERATION = "yokushi_generation"  # the same for 抑止 rows
 _UNRELEASED: dict[int, frozenset[tuple[str, str]]] = {}  # generation → (target_kind, target_no) not released
 
@@ -790,12 +803,12 @@ def _bump_generation(session: Session, name: str) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
-    pending = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, ShienSochi) for obj in pending):
+    changed = {type(obj) for obj in (*session.new, *session.dirty, *session.deleted)}
+    if ShienSochi in changed:
         session.info.pop(_PROTECTING_CACHE, None)
         session.info.get(_GENERATION_CACHE, {}).pop(SHIEN_GENERATION, None)
         _bump_generation(session, SHIEN_GENERATION)
-    if any(isinstance(obj, Yokushi) for obj in pending):
+    if Yokushi in changed:
         session.info.get(_GENERATION_CACHE, {}).pop(YOKUSHI_GENERATION, None)
         _bump_generation(session, YOKUSHI_GENERATION)
 
@@ -816,13 +829,9 @@ def shien_subjects(session: Session, on: dt.date) -> set[str]:
     """
     if _changing_shien(session):
         return _subjects_now(session, on)
-    key = (_generation(session), on)
-    found = _SUBJECTS.get(key)
-    if found is None:
-        found = frozenset(_subjects_now(session, on))
-        if len(_SUBJECTS) >= _SUBJECTS_KEPT:
-            _SUBJECTS.clear()
-        _SUBJECTS[key] = found
+    found: frozenset[str] = _kept(
+        _SUBJECTS, (_generation(session), on), lambda: frozenset(_subjects_now(session, on))
+    )
     return set(found)
 
 

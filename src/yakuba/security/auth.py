@@ -228,35 +228,31 @@ def _policy_decision(
     )
 
 
-def identify(request: Request, yakuba: Yakuba, session: Session | None = None) -> Principal:
+def identify(request: Request, yakuba: Yakuba, session: Session) -> Principal:
     """Who is calling: a bearer token, or a full (password + TOTP) session cookie.
 
-    A token is only read, so it is looked up in ``session`` (the request's own transaction) when given:
-    one connection and one transaction a request instead of two. A session cookie is touched (idle
-    timeout) and that must be kept even when the request fails, so it has a transaction of its own.
+    A token is only read, so it is looked up in ``session`` (the request's own transaction): one
+    connection and one transaction a request. A session cookie is touched (idle timeout) and that must
+    be kept even when the request fails, so it has a transaction of its own.
     """
     now = yakuba.clock()
     header = request.headers.get("Authorization", "")
-    if session is not None and header.lower().startswith("bearer "):
+    if header.lower().startswith("bearer "):
         user = resolve_token(session, header[7:].strip(), now=now)
         return principal_for(user, via="token", on=now.date())
     with yakuba.uow() as uow:
-        if header.lower().startswith("bearer "):
-            user = resolve_token(uow.session, header[7:].strip(), now=now)
-            principal = principal_for(user, via="token", on=now.date())
-        else:
-            token = request.cookies.get(SESSION_COOKIE)
-            if not token:
-                raise AuthenticationError("認証情報なし", public="ログインしてください")
-            row, user = resolve_session(uow.session, token, now=now)
-            if row.stage != "full":
-                raise AuthenticationError(
-                    "二要素認証の登録が完了していないセッション", public="確認コードの登録を完了してください"
-                )
-            if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != row.csrf_token:
-                uow.commit()
-                raise Forbidden("CSRF トークンが一致しません。画面を再読み込みしてください")
-            principal = principal_for(user, via="session", csrf_token=row.csrf_token, on=now.date())
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            raise AuthenticationError("認証情報なし", public="ログインしてください")
+        row, user = resolve_session(uow.session, token, now=now)
+        if row.stage != "full":
+            raise AuthenticationError(
+                "二要素認証の登録が完了していないセッション", public="確認コードの登録を完了してください"
+            )
+        if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != row.csrf_token:
+            uow.commit()
+            raise Forbidden("CSRF トークンが一致しません。画面を再読み込みしてください")
+        principal = principal_for(user, via="session", csrf_token=row.csrf_token, on=now.date())
         uow.commit()
     return principal
 
