@@ -2,12 +2,18 @@
 
 The schema is built once per run by the Alembic migrations (so the migrations themselves are tested
 on both databases); every test starts from empty tables.
+
+Time is an input: every test runs with the one clock (``yakuba.kernel.clock``) pinned to
+``TEST_NOW`` unless it moves it through the ``pinned_clock`` / ``clock`` fixtures, so no test depends on
+the day it runs. CI also runs the suite under a shifted wall clock (libfaketime) to catch any code or
+test that reads the machine's clock directly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +22,27 @@ from sqlalchemy import text
 from yakuba.bootstrap import Yakuba, bootstrap
 from yakuba.config import Settings
 from yakuba.db import make_engine
+from yakuba.kernel import clock as kernel_clock
 from yakuba.migrate import upgrade
 from yakuba.models import metadata
+
+# A Wednesday at 10:00 in Japan: inside office hours, not a holiday, so the default policy allows clerks.
+TEST_NOW = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock() -> Iterator[Callable[[dt.datetime], None]]:
+    """Pin the one clock at ``TEST_NOW`` for the test; the fixture's value moves it."""
+    current = {"now": TEST_NOW}
+    previous = kernel_clock.set_source(lambda: current["now"])
+
+    def set_now(now: dt.datetime) -> None:
+        current["now"] = now
+
+    try:
+        yield set_now
+    finally:
+        kernel_clock.set_source(previous)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from yakuba.config import Settings
 from yakuba.db import make_engine, make_session_factory
 from yakuba.events import MessageBus
+from yakuba.kernel import clock as kernel_clock
 from yakuba.security.crypto import FieldCipher, KeyRing
 from yakuba.uow import SYSTEM_ACTOR, Actor, UnitOfWork
 
@@ -37,7 +38,8 @@ class Yakuba:
     session_factory: sessionmaker[Session]
     cipher: FieldCipher
     bus: MessageBus = field(default_factory=MessageBus)
-    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    # The one clock (kernel.clock) unless a caller injects another source for this container.
+    clock: Callable[[], dt.datetime] = field(default=kernel_clock.now)
 
     def uow(self, actor: Actor = SYSTEM_ACTOR) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.bus, actor, cipher=self.cipher)

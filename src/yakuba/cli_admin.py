@@ -230,10 +230,10 @@ juki_app = typer.Typer(help="住民記録の定時処理", no_args_is_help=True)
 def juki_daily(on: str = typer.Option("", "--on", help="処理日（省略時は今日・日本時間）")) -> None:
     """日次処理: 転出予定日が来た人を除票にします（cron などで毎日実行）。"""
     from yakuba.juki.commands.tenshutsu import apply_due_tenshutsu
-    from yakuba.kernel.clock import japan_date
+    from yakuba.kernel import clock
 
     yakuba = _container()
-    today = dt.date.fromisoformat(on) if on else japan_date(dt.datetime.now(dt.UTC))
+    today = dt.date.fromisoformat(on) if on else clock.today()
     with yakuba.uow() as uow:
         results = apply_due_tenshutsu(uow, today=today)
         uow.commit()

@@ -18,6 +18,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
+from yakuba.kernel import clock
 
 if TYPE_CHECKING:
     from yakuba.uow import UnitOfWork
@@ -57,10 +58,6 @@ class MessageBus:
         return found
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class OutboxEntry(Base):
     """Every event ever recorded, in order. ``seq`` is the delivery order for external consumers."""
 
@@ -70,6 +67,6 @@ class OutboxEntry(Base):
     event_type: Mapped[str] = mapped_column(String(100), index=True)
     business: Mapped[str] = mapped_column(String(30))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     recorded_by: Mapped[str | None] = mapped_column(String(64))
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

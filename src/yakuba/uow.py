@@ -7,7 +7,6 @@ in the same transaction; a handler's failure rolls everything back.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import deque
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -17,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from yakuba.events import DomainEvent, MessageBus, OutboxEntry
+from yakuba.kernel import clock
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -119,7 +119,7 @@ class UnitOfWork:
                     "event_type": event.event_type,
                     "business": event.business,
                     "payload": event.payload(),
-                    "recorded_at": dt.datetime.now(dt.UTC),
+                    "recorded_at": clock.now(),
                     "recorded_by": self.actor.login,
                 }
             )

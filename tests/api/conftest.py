@@ -10,13 +10,14 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import TEST_NOW
 from yakuba.app import create_app
 from yakuba.bootstrap import Yakuba
 from yakuba.juki.service import AddressInput, PersonInput, Registered, register_household
 from yakuba.security import accounts
 
-# A Wednesday at 10:00 in Japan: inside office hours, not a holiday, so the default policy allows clerks.
-OFFICE_HOURS_NOW = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
+# The instant the one clock is pinned at (tests/conftest.py): office hours on a working day.
+OFFICE_HOURS_NOW = TEST_NOW
 PASSWORD = "correct-horse-battery-42"
 
 
@@ -32,15 +33,9 @@ class StaffAccount:
 
 
 @pytest.fixture
-def clock(yakuba: Yakuba) -> Callable[[dt.datetime], None]:
-    """Pin the app's clock; returns a setter to move it."""
-    current = {"now": OFFICE_HOURS_NOW}
-    yakuba.clock = lambda: current["now"]
-
-    def set_now(now: dt.datetime) -> None:
-        current["now"] = now
-
-    return set_now
+def clock(pinned_clock: Callable[[dt.datetime], None]) -> Callable[[dt.datetime], None]:
+    """The setter of the pinned one clock (the app reads it through ``yakuba.clock``)."""
+    return pinned_clock
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from yakuba.juki.history import latest_row
 from yakuba.juki.models import Ido, Rireki
 from yakuba.juki.models import Jumin as JukiJumin
 from yakuba.juki.schemas import IdoDates
-from yakuba.kernel.clock import japan_date
+from yakuba.kernel import clock
 from yakuba.senkyo.events import SenkyoRegistrationChanged
 from yakuba.senkyo.rules import attains_voting_age, judge, resided_long_enough
 
@@ -142,7 +142,7 @@ def _per_person_juki(event: SenkyoRegistrationChanged, uow: Any) -> None:
     linked = dict(row.linked_items or {})
     if linked.get("senkyo") == wanted:
         return
-    today = japan_date(dt.datetime.now(dt.UTC))
+    today = clock.today()
     writer = uow.scratch.get("old-writer")
     if writer is None:
         writer = uow.scratch["old-writer"] = IdoWriter(

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from yakuba.bootstrap import Yakuba
+from yakuba.kernel import clock
 
 from .conftest import Run, issue, pdf_text, person, tennyu
 
@@ -185,7 +186,7 @@ def _rsa_material(folder: Path) -> Any:
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "RSA 公印")])
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -43,6 +43,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from yakuba.audit.models import CATEGORIES, RESULTS, AuditChainHead, AuditEntry
+from yakuba.kernel import clock
 from yakuba.kernel.holidays import holiday_name
 from yakuba.params import ParameterSet, default_parameters
 
@@ -77,7 +78,7 @@ __all__ = [
 GENESIS_HASH = "0" * 64
 # 日本標準時. Japan has had no daylight saving time since 1951, so a fixed offset is exact for audit times
 # and needs no time zone database on the server.
-from yakuba.kernel.clock import JST, japan_date  # noqa: E402 - one definition of Japan time
+from yakuba.kernel.clock import JST  # noqa: E402 - one definition of Japan time
 
 _HEAD_ID = 1
 _FAILED_RESULTS = ("failure", "denied")
@@ -105,10 +106,6 @@ HASHED_FIELDS: tuple[str, ...] = (
 _BOOL_FIELDS = frozenset({"mynumber_revealed", "contractor", "shien_subject"})
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass(frozen=True)
 class AuditRecord:
     """What happened, as the caller knows it. ``append`` adds seq, hashes and stores it."""
@@ -129,7 +126,7 @@ class AuditRecord:
     shien_subject: bool = False
     record_count: int = 0
     detail: Mapping[str, Any] = field(default_factory=dict)
-    occurred_at: dt.datetime = field(default_factory=_utcnow)
+    occurred_at: dt.datetime = field(default_factory=clock.now)
 
     @classmethod
     def for_actor(cls, actor: Actor, **fields: Any) -> AuditRecord:
@@ -450,7 +447,7 @@ def _to_jst(value: dt.datetime) -> dt.datetime:
 
 
 def _jst_today() -> dt.date:
-    return japan_date(dt.datetime.now(dt.UTC))
+    return clock.today()
 
 
 def _hhmm(raw: Any, key: str) -> dt.time:

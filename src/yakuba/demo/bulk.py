@@ -54,6 +54,7 @@ from yakuba.juki.history import SNAPSHOT_COLUMNS, _search_keys
 from yakuba.juki.models import Ido, Jumin, Numbering, Rireki, Setai
 from yakuba.juki.schemas import AddressInput, PersonInput
 from yakuba.juki.service import JIYU_KIND, register_household
+from yakuba.kernel import clock
 from yakuba.kernel.checkdigit import atena_check_digit
 from yakuba.uow import UnitOfWork
 
@@ -482,7 +483,7 @@ class _Loader:
     def _write_pending(self) -> None:
         pending, self.pending = self.pending, []
         json_out = self.sink.json
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         ids = self.sink.reserve_ids(IDO_TABLE, len(pending))
         ido_rows: list[tuple[Any, ...]] = []
         rireki_rows: list[tuple[Any, ...]] = []

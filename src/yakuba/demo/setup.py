@@ -22,6 +22,7 @@ from yakuba.config import Settings
 from yakuba.demo.generator import SyntheticHousehold, SyntheticPerson, SyntheticTown, generate_town
 from yakuba.juki.models import Jumin
 from yakuba.juki.service import AddressInput, PersonInput, register_household
+from yakuba.kernel import clock
 from yakuba.migrate import upgrade
 from yakuba.security.accounts import add_user
 from yakuba.security.models import StaffUser
@@ -130,7 +131,7 @@ def demo_policy_overlay(settings: Settings) -> Path:
 
     Only ``yakuba demo`` uses it; a real installation keeps the shipped rule (or its own overlay).
     """
-    on = dt.date.today()
+    on = clock.today()
     policy = dict(params.get("security.access_policy", on=on))
     policy["rules"] = [r for r in policy["rules"] if r.get("id") != "office-hours"]
     folder = settings.data_dir / "demo-params"
@@ -186,7 +187,7 @@ def ensure_demo(
         else:
             echo(f"架空の町を生成しています（住民 約{residents}人, seed={seed}）…")
             town, households = generate_town(residents=residents, seed=seed, as_of=DEMO_AS_OF)
-            today = max(DEMO_AS_OF, dt.date.today())
+            today = max(DEMO_AS_OF, clock.today())
             report = StderrProgress(residents) if progress else None
             use_bulk = bulk if bulk is not None else residents > BULK_THRESHOLD
             if use_bulk:

@@ -36,6 +36,7 @@ from yakuba.fuhyo.events import FuhyoEntryRecorded, FuhyoNoticeToHonsekichi
 from yakuba.fuhyo.models import Fuhyo, Kisai, Tsuchi
 from yakuba.fuhyo.rules import changed_items, key
 from yakuba.fuhyo.schemas import FuhyoItems
+from yakuba.kernel import clock
 from yakuba.uow import UnitOfWork
 
 SCRATCH_KEY = "fuhyo.batch"
@@ -67,10 +68,6 @@ TSUCHI_TABLE = cast(Table, Tsuchi.__table__)
 KISAI_TABLE = cast(Table, Kisai.__table__)
 _TSUCHI_COLUMNS = tuple(c.name for c in Tsuchi.__table__.columns)
 _KISAI_COLUMNS = tuple(c.name for c in Kisai.__table__.columns if c.name != "id")
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def items_of(entry: Any) -> FuhyoItems:
@@ -301,7 +298,7 @@ class FuhyoBatch:
                 "honseki_key": key(honseki),
                 "hittosha_key": key(hittosha),
                 "opened_on": today,
-                "created_at": _utcnow(),
+                "created_at": clock.now(),
                 "created_by": self.uow.actor.login,
             }
         )
@@ -341,7 +338,7 @@ class FuhyoBatch:
             effective_date=effective_date,
             shori_date=today,
             operator=self.uow.actor.login,
-            recorded_at=_utcnow(),
+            recorded_at=clock.now(),
         )
         row.update(extra)
         self.tsuchi_rows.append(row)
@@ -396,7 +393,7 @@ class FuhyoBatch:
             kokugai=bool(values.get("kokugai")),
             zaigai=bool(values.get("zaigai")),
             removed=bool(values.get("removed")),
-            recorded_at=_utcnow(),
+            recorded_at=clock.now(),
         )
         self.kisai_rows.append(row)
         names = ("fuhyo_id", "person_no", "entry_no", *SNAPSHOT)

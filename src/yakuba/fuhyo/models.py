@@ -35,12 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
+from yakuba.kernel import clock
 
 ID = BigInteger().with_variant(Integer, "sqlite")
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Fuhyo(Base):
@@ -55,7 +52,7 @@ class Fuhyo(Base):
     honseki_key: Mapped[str] = mapped_column(String(300))  # NFKC, no spaces: the lookup key
     hittosha_key: Mapped[str] = mapped_column(String(200))
     opened_on: Mapped[dt.date] = mapped_column(Date)  # 作成の日 (処理日 of the first entry)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64))
 
 
@@ -108,7 +105,7 @@ class Kisai(Base):
     removed_reason: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Tsuchi(Base):
@@ -145,7 +142,7 @@ class Tsuchi(Base):
     line_no: Mapped[int | None] = mapped_column(Integer)  # line of the file
     shori_date: Mapped[dt.date] = mapped_column(Date)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class ShienForward(Base):
@@ -161,7 +158,7 @@ class ShienForward(Base):
     end_date: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 TABLES = (Fuhyo.__table__, Tsuchi.__table__, Kisai.__table__, ShienForward.__table__)

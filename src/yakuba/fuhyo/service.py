@@ -32,13 +32,13 @@ from yakuba.fuhyo.config import municipality
 from yakuba.fuhyo.models import Fuhyo, Kisai, ShienForward, Tsuchi
 from yakuba.fuhyo.rules import KINDS, is_local_honseki, key
 from yakuba.fuhyo.schemas import ITEM_LABELS, FuhyoItems, InboundNotice, ZaigaiSenkyo
-from yakuba.kernel.clock import japan_date
+from yakuba.kernel import clock
 from yakuba.kernel.wareki import parse_date
 from yakuba.uow import UnitOfWork
 
 
 def today_jst() -> dt.date:
-    return japan_date(dt.datetime.now(dt.UTC))
+    return clock.today()
 
 
 # ------------------------------------------------------------------------------------------- reading

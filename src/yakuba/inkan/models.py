@@ -35,16 +35,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
+from yakuba.kernel import clock
 
 ID = BigInteger().with_variant(Integer, "sqlite")
 
 #: Statuses in which a person holds "the" registration (one per person, enforced by a partial unique index).
 OPEN_STATUSES = ("shokai", "toroku")
 _OPEN_SQL = "status IN ('shokai', 'toroku')"
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class InkanToroku(Base):
@@ -83,7 +80,7 @@ class InkanToroku(Base):
     height_um: Mapped[int] = mapped_column(Integer)
     square_um: Mapped[int] = mapped_column(Integer)  # side of the smallest enclosing square (µm)
     inbun: Mapped[str] = mapped_column(String(100))  # 印文: the text carved on the seal, as read by the clerk
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64))
     # -- projection of the event log (rebuild_state) ------------------------------------------
     status: Mapped[str] = mapped_column(String(12))
@@ -113,7 +110,7 @@ class InkanTorokuEvent(Base):
     ido_id: Mapped[int | None] = mapped_column(ID)  # 住民記録の異動番号 that caused it (職権)
     card_id: Mapped[int | None] = mapped_column(ID)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     recorded_by: Mapped[str] = mapped_column(String(64))
     terminal: Mapped[str] = mapped_column(String(64))
 

@@ -22,6 +22,7 @@ from yakuba.juki.events import JukiEvent, ResidentSummary
 from yakuba.juki.history import ACTIVE_STATES, State, append_snapshot, latest_row, state_of
 from yakuba.juki.models import Ido, Jumin, Rireki, Setai
 from yakuba.juki.schemas import IdoDates
+from yakuba.kernel import clock
 from yakuba.uow import UnitOfWork
 
 
@@ -165,7 +166,7 @@ class IdoWriter:
             atena_no=row.atena_no,
             setai_no=row.setai_no,
             process="ido",
-            now=dt.datetime.now(dt.UTC),
+            now=clock.now(),
             confirm_alerts=self.dates.confirm_alerts,
         )
         for warning in warnings:

@@ -14,7 +14,7 @@ from yakuba.events import MessageBus
 from yakuba.juki.base import IdoWriter
 from yakuba.juki.bulk_append import Change, append_linked_items
 from yakuba.juki.schemas import IdoDates
-from yakuba.kernel.clock import japan_date
+from yakuba.kernel import clock
 from yakuba.senkyo.events import SenkyoRegistrationChanged
 from yakuba.uow import UnitOfWork
 
@@ -78,7 +78,7 @@ def write_pending(uow: UnitOfWork) -> None:
 
 
 def _write(uow: UnitOfWork, pending: list[Change]) -> None:
-    today = japan_date(dt.datetime.now(dt.UTC))
+    today = clock.today()
     changes = [(a, wanted, min(effective, today)) for a, wanted, effective in pending]
     append_linked_items(uow, lambda: _writer(uow, today).ido, "senkyo", changes)
 

@@ -28,12 +28,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
+from yakuba.kernel import clock
 
 ID = BigInteger().with_variant(Integer, "sqlite")
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Ido(Base):
@@ -54,7 +51,7 @@ class Ido(Base):
     cancels_ido_id: Mapped[int | None] = mapped_column(ForeignKey("juki_ido.id"))
     operator: Mapped[str] = mapped_column(String(64))
     terminal: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     confirmed_by: Mapped[str | None] = mapped_column(String(64))
     note_b: Mapped[str | None] = mapped_column(Text)  # 統合記載欄 B（留意事項）

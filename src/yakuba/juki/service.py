@@ -36,6 +36,7 @@ from yakuba.juki.commands.tenshutsu import (
 from yakuba.juki.commands.torikeshi import Torikeshi, torikeshi
 from yakuba.juki.commands.workflow import confirm, discard
 from yakuba.juki.schemas import AddressInput, IdoDates, PersonInput
+from yakuba.kernel import clock
 from yakuba.uow import UnitOfWork
 
 __all__ = [
@@ -115,6 +116,6 @@ def register_household(
             prev_address=prev_address,
             dates=IdoDates(ido_date=ido_date, todoke_date=todoke_date, confirm_alerts=confirm_alerts),
         ),
-        today=today or dt.date.today(),
+        today=today or clock.today(),
     )
     return Registered(ido_id=result.ido_id, setai_no=result.setai_nos[0], atena_nos=result.atena_nos)

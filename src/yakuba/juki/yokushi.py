@@ -43,6 +43,7 @@ from yakuba.errors import Conflict, InputError, NotFound, YakubaError
 from yakuba.events import DomainEvent
 from yakuba.juki.models import Jumin, Numbering, Setai
 from yakuba.juki.yokushi_models import ShienSochi, Yokushi
+from yakuba.kernel import clock
 from yakuba.kernel.clock import JST, japan_date
 from yakuba.kernel.wareki import format_wareki, parse_date
 from yakuba.uow import UnitOfWork
@@ -182,7 +183,7 @@ class Kagaisha(BaseModel):
 
 def _utc(now: dt.datetime | None) -> dt.datetime:
     if now is None:
-        return dt.datetime.now(dt.UTC)
+        return clock.now()
     return now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
 
 

@@ -27,12 +27,9 @@ from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Inte
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
+from yakuba.kernel import clock
 
 ID = BigInteger().with_variant(Integer, "sqlite")  # the same ID type as yakuba.juki.models
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Yokushi(Base):
@@ -54,7 +51,7 @@ class Yokushi(Base):
     temp_release_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     temp_released_by: Mapped[str | None] = mapped_column(String(64))
     temp_release_log: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64))
 
 
@@ -80,7 +77,7 @@ class ShienSochi(Base):
     kagaisha: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # 加害者
     target_processes: Mapped[list[str]] = mapped_column(JSON, default=list)  # certificate / etsuran / fuhyo …
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # 対象住所・他団体への転送・備考
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64))
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # set once
     ended_by: Mapped[str | None] = mapped_column(String(64))

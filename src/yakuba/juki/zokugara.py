@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from yakuba import params
 from yakuba.errors import InputError
+from yakuba.kernel import clock
 
 __all__ = ["MemberForOrder", "display_order", "rank_label", "validate_zokugara"]
 
@@ -69,7 +70,7 @@ def _rules(on: dt.date | None) -> _Rules:
     0.5 ms a person. The key holds the parameter set itself, so a reloaded set (an overlay, a test's
     parameters) is never answered from the tables of the old one.
     """
-    return _rules_for(params.default_parameters(), on or dt.date.today())
+    return _rules_for(params.default_parameters(), on or clock.today())
 
 
 @functools.lru_cache(maxsize=64)

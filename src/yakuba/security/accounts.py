@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from yakuba import params
 from yakuba.errors import Forbidden, InputError, YakubaError
+from yakuba.kernel import clock
 from yakuba.security.models import ApiToken, LoginSession, StaffUser
 from yakuba.security.passwords import hash_password, needs_rehash, password_problems, verify_password
 from yakuba.security.totp import new_secret, verify_totp
@@ -58,10 +59,6 @@ class Principal:
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -119,7 +116,7 @@ def add_user(
     today: dt.date | None = None,
 ) -> tuple[StaffUser, str]:
     """Create an account and its TOTP secret (returned once, for enrolment by QR code)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     session = uow.session
     if not LOGIN_PATTERN.match(login):
         raise InputError.single("ログインID", "英小文字・数字・._- の3〜64文字で指定してください")
@@ -192,7 +189,7 @@ def set_disabled(uow: UnitOfWork, login: str, disabled: bool) -> StaffUser:
         for s in uow.session.execute(
             select(LoginSession).where(LoginSession.login == login, LoginSession.ended_at.is_(None))
         ).scalars():
-            s.ended_at = _utcnow()
+            s.ended_at = clock.now()
     return user
 
 
@@ -232,7 +229,7 @@ def authenticate(
 
     Failures count towards the lockout; the caller commits so that the count survives the refusal.
     """
-    now = now or _utcnow()
+    now = now or clock.now()
     user = uow.session.get(StaffUser, login)
     if user is None:
         raise AuthenticationError(f"存在しないログインID {login!r}")
@@ -266,7 +263,7 @@ def change_password(
     uow: UnitOfWork, user: StaffUser, *, current: str, new: str, now: dt.datetime | None = None
 ) -> None:
     """The holder changes their own password; other sessions of the account are ended."""
-    now = now or _utcnow()
+    now = now or clock.now()
     if not verify_password(user.password_hash, current):
         raise InputError.single("現在のパスワード", "正しくありません")
     if current == new:
@@ -282,7 +279,7 @@ def change_password(
 
 def complete_enrolment(uow: UnitOfWork, user: StaffUser, code: str, now: dt.datetime | None = None) -> None:
     """First login: the user proves the authenticator app holds the secret shown as a QR code."""
-    now = now or _utcnow()
+    now = now or clock.now()
     step = verify_totp(totp_secret(uow, user), code, at=now, last_used_step=user.totp_last_step)
     if step is None:
         raise InputError.single("確認コード", "認証アプリに表示された6桁の数字を入力してください")
@@ -298,7 +295,7 @@ def start_session(
     stage: str = "full",
     now: dt.datetime | None = None,
 ) -> tuple[str, str]:
-    now = now or _utcnow()
+    now = now or clock.now()
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     uow.session.add(
@@ -319,7 +316,7 @@ def resolve_session(
     session: Session, token: str, *, now: dt.datetime | None = None, touch: bool = True
 ) -> tuple[LoginSession, StaffUser]:
     """The live session for a cookie value; raises when missing, ended, idle too long or too old."""
-    now = now or _utcnow()
+    now = now or clock.now()
     row = session.get(LoginSession, digest(token))
     if row is None or row.ended_at is not None:
         raise AuthenticationError("セッションがありません", public="ログインしてください")
@@ -343,7 +340,7 @@ def resolve_session(
 def end_session(session: Session, token: str) -> None:
     row = session.get(LoginSession, digest(token))
     if row is not None and row.ended_at is None:
-        row.ended_at = _utcnow()
+        row.ended_at = clock.now()
 
 
 def parse_ttl(text: str) -> dt.timedelta:
@@ -357,7 +354,7 @@ def parse_ttl(text: str) -> dt.timedelta:
 def issue_token(
     uow: UnitOfWork, *, login: str, ttl: dt.timedelta, issued_by: str, now: dt.datetime | None = None
 ) -> tuple[str, ApiToken]:
-    now = now or _utcnow()
+    now = now or clock.now()
     user = get_user(uow.session, login)
     check_account_usable(user, now)
     longest = dt.timedelta(minutes=params.get("security.auth.token_max_ttl_minutes", on=now.date()))
@@ -375,7 +372,7 @@ def issue_token(
 
 
 def resolve_token(session: Session, token: str, *, now: dt.datetime | None = None) -> StaffUser:
-    now = now or _utcnow()
+    now = now or clock.now()
     found = session.execute(  # the token and its account in one statement: every API request asks
         select(ApiToken, StaffUser)
         .join(StaffUser, StaffUser.login == ApiToken.login)

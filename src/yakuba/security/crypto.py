@@ -32,7 +32,6 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from yakuba.errors import YakubaError
+from yakuba.kernel import clock
 
 __all__ = [
     "DEFAULT_KEY_FILE_NAME",
@@ -110,13 +110,13 @@ def _b64decode(text: Any, what: str) -> bytes:
 
 def _new_key_id(existing: Mapping[str, DataKey] | None = None) -> str:
     while True:
-        key_id = f"k{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3)}"
+        key_id = f"k{clock.now():%Y%m%d}-{secrets.token_hex(3)}"
         if not existing or key_id not in existing:
             return key_id
 
 
 def _now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return clock.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _resolve(path: Path | str) -> Path:

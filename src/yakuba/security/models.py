@@ -14,12 +14,9 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, In
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
+from yakuba.kernel import clock
 
 ID = BigInteger().with_variant(Integer, "sqlite")
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class StaffUser(Base):
@@ -42,8 +39,8 @@ class StaffUser(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64))
 
 
@@ -56,8 +53,8 @@ class LoginSession(Base):
     login: Mapped[str] = mapped_column(ForeignKey("security_user.login"), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     client_ip: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     stage: Mapped[str] = mapped_column(
         String(12), default="full"
@@ -72,7 +69,7 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(ID, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     login: Mapped[str] = mapped_column(ForeignKey("security_user.login"), index=True)
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     issued_by: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,12 +11,14 @@ Nothing here needs the Internet: the QR code is rendered locally as inline SVG (
 from __future__ import annotations
 
 import hmac
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pyotp
 import qrcode
 import qrcode.constants
 from qrcode.image.svg import SvgPathImage
+
+from yakuba.kernel import clock
 
 __all__ = ["DIGITS", "INTERVAL", "VALID_WINDOW", "new_secret", "provisioning_uri", "qr_svg", "verify_totp"]
 
@@ -67,7 +69,7 @@ def verify_totp(
     if len(code) != DIGITS or not code.isascii() or not code.isdigit():
         return None
     totp = _totp(secret)
-    current = _time_step(at or datetime.now(UTC))
+    current = _time_step(at or clock.now())
     for step in (current, current - 1, current + 1):
         if step < 0 or (last_used_step is not None and step <= last_used_step):
             continue

@@ -25,7 +25,7 @@ from yakuba.juki.events import (
     TenshutsuConfirmed,
     TenshutsuFiled,
 )
-from yakuba.kernel.clock import japan_date
+from yakuba.kernel import clock
 from yakuba.senkyo import meibo, projection
 from yakuba.senkyo.batch import LOSS_OF_JUSHO
 from yakuba.senkyo.models import Jumin
@@ -59,7 +59,7 @@ TEISEI_REASON: dict[type[JukiEvent], str] = {
 
 
 def _today() -> dt.date:
-    return japan_date(dt.datetime.now(dt.UTC))
+    return clock.today()
 
 
 def on_juki_event(event: JukiEvent, uow: UnitOfWork) -> None:

@@ -32,12 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
+from yakuba.kernel import clock
 
 ID = BigInteger().with_variant(Integer, "sqlite")
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # -- 住民記録 events, as received ----------------------------------------------------------------------
@@ -57,7 +54,7 @@ class JuminLog(Base):
     ido_date: Mapped[dt.date | None] = mapped_column(Date)
     todoke_date: Mapped[dt.date | None] = mapped_column(Date)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Jumin(Base):
@@ -146,7 +143,7 @@ class MeiboRireki(Base):
     postal_code: Mapped[str | None] = mapped_column(String(7))
     note: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Meibo(Base):
@@ -182,7 +179,7 @@ class Run(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     lists: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Election(Base):
@@ -198,7 +195,7 @@ class Election(Base):
     kijun_date: Mapped[dt.date] = mapped_column(Date)  # 選挙時登録の基準日
     toroku_date: Mapped[dt.date] = mapped_column(Date)  # 選挙時登録の登録日
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Teishi(Base):
@@ -215,7 +212,7 @@ class Teishi(Base):
     source: Mapped[str | None] = mapped_column(String(200))  # 通知元（本籍地市町村長・検察庁 など）
     cancels_id: Mapped[int | None] = mapped_column(ForeignKey("senkyo_teishi.id"))
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Tsuho(Base):
@@ -230,7 +227,7 @@ class Tsuho(Base):
     received_on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 # -- 投票区 ------------------------------------------------------------------------------------------
@@ -245,7 +242,7 @@ class TohyokuMaster(Base):
     effective_from: Mapped[dt.date] = mapped_column(Date, index=True)
     note: Mapped[str | None] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Tohyoku(Base):
@@ -297,7 +294,7 @@ class Etsuran(Base):
     requested_on: Mapped[dt.date | None] = mapped_column(Date)  # 閲覧希望日
     received_on: Mapped[dt.date] = mapped_column(Date)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class EtsuranKiroku(Base):
@@ -314,7 +311,7 @@ class EtsuranKiroku(Base):
     viewers: Mapped[list[str]] = mapped_column(JSON, default=list)
     scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 # -- 在外選挙人名簿 -----------------------------------------------------------------------------------
@@ -343,7 +340,7 @@ class ZaigaiShinsei(Base):
     shinsei_date: Mapped[dt.date] = mapped_column(Date)
     received_on: Mapped[dt.date] = mapped_column(Date)
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class ZaigaiRireki(Base):
@@ -379,7 +376,7 @@ class ZaigaiRireki(Base):
     hyoji_date: Mapped[dt.date | None] = mapped_column(Date)  # 国内に住所を定めた日（法30条の10）
     massho_reason: Mapped[str | None] = mapped_column(String(16))
     operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 TABLES = (

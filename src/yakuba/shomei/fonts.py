@@ -14,7 +14,6 @@ the specification's overflow / 未登録外字 alert, instead of a blank box on 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import importlib.util
 import re
 import threading
@@ -29,6 +28,7 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 
 from yakuba import params
 from yakuba.errors import YakubaError
+from yakuba.kernel import clock
 
 __all__ = [
     "FontSet",
@@ -299,7 +299,7 @@ def _pypi_fallback() -> Path | None:
 def candidates() -> list[tuple[str, Path]]:
     """(label, path) of every font file found, in the order they are used."""
     found: list[tuple[str, Path]] = []
-    configured = params.get("municipal.shomei.font_files", on=dt.date.today()) or []
+    configured = params.get("municipal.shomei.font_files", on=clock.today()) or []
     found.extend((Path(p).stem, Path(p)) for p in configured if Path(p).is_file())
     found.extend(("IPAmj明朝", p) for p in IPAMJ_PATHS if p.is_file())
     found.extend(("IPAex明朝", p) for p in IPAEX_MINCHO_PATHS if p.is_file())

@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from yakuba.kernel import clock
+
 KEY_FILE = "signing_key.pem"
 CERT_FILE = "signing_cert.pem"
 _LOCK = threading.Lock()
@@ -96,7 +98,7 @@ def _self_signed(name: str, code: str) -> tuple[ec.EllipticCurvePrivateKey, x509
             x509.NameAttribute(NameOID.COMMON_NAME, f"{name} 証明書発行用電子公印"),
         ]
     )
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -284,7 +286,7 @@ async def _template(signer: Any, key: Any) -> tuple[bytes, _CmsTemplate | None]:
         "sha256",
         use_pades=True,
         dry_run=True,
-        signed_attr_settings=PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC)),
+        signed_attr_settings=PdfCMSSignedAttributes(signing_time=clock.now()),
     )
     raw = bytes(info.dump())
     try:
@@ -362,7 +364,7 @@ def verify_pdf(data: bytes, trust_root_pem: bytes) -> VerifyResult:
         problem = _contents_problem(data, signatures[0], root)
         if problem is not None:
             return failed(problem)
-        context = ValidationContext(trust_roots=[root], allow_fetching=False)
+        context = ValidationContext(trust_roots=[root], allow_fetching=False, moment=clock.now())
         status = validate_pdf_signature(signatures[0], context)
     except SignatureValidationError as exc:
         return failed(f"署名を検証できません: {exc}")

@@ -12,6 +12,7 @@ from typing import Any
 
 from yakuba import params
 from yakuba.juki.commands.shusei import ITEM_LABELS
+from yakuba.kernel import clock
 from yakuba.kernel.clock import JST
 from yakuba.kernel.wareki import format_seireki, format_wareki
 
@@ -50,7 +51,7 @@ SEIREKI_ITEMS = frozenset({"zairyu_expiry"})
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(JST).date()
+    return clock.today()
 
 
 def _code_table(key: str) -> dict[str, Any]:

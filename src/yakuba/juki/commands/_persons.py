@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -14,6 +13,7 @@ from yakuba.juki.history import ACTIVE_STATES
 from yakuba.juki.models import Jumin, Rireki
 from yakuba.juki.schemas import PersonInput
 from yakuba.juki.zokugara import validate_zokugara
+from yakuba.kernel import clock
 from yakuba.kernel.checkdigit import is_valid_jumin_code, is_valid_mynumber
 from yakuba.kernel.fuzzy_date import parse_recorded_date
 from yakuba.kernel.kana import validate_furigana
@@ -58,7 +58,7 @@ def person_state(cipher: FieldCipher, person: PersonInput, *, where: str = "") -
             f"{where}本籍", "入力してください（本籍がない・分からない場合は「なし」「不明」）"
         )
     if person.jumin_code and not is_valid_jumin_code(
-        person.jumin_code, validator=params.get("juki.jumin_code_validator", on=dt.date.today())
+        person.jumin_code, validator=params.get("juki.jumin_code_validator", on=clock.today())
     ):
         raise InputError.single(f"{where}住民票コード", "検査用数字が正しくありません")
     mynumber = person.mynumber
