@@ -26,9 +26,11 @@ from tests.api.conftest import clock, make_staff, token_for  # noqa: F401 - fixt
 from tests.juki.conftest import MATSU_1, dates, person, run  # noqa: F401 - fixtures and helpers
 from yakuba.bootstrap import Yakuba
 from yakuba.db import Base, make_engine
-from yakuba.inkan import service
 from yakuba.inkan.handlers import register_handlers
+from yakuba.inkan.history import PROJECTED, rebuild_state
 from yakuba.inkan.models import TABLES
+from yakuba.inkan.queries import cards_of, events_of, get_toroku
+from yakuba.inkan.schemas import Outcome, Shinsei
 from yakuba.juki import service as juki
 from yakuba.juki.base import IdoResult
 from yakuba.juki.schemas import AddressInput, PersonInput
@@ -157,7 +159,7 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def application(atena_no: str, **kw: Any) -> service.Shinsei:
+def application(atena_no: str, **kw: Any) -> Shinsei:
     """A counter application with a 運転免許証 unless told otherwise."""
     values: dict[str, Any] = {
         "atena_no": atena_no,
@@ -170,17 +172,17 @@ def application(atena_no: str, **kw: Any) -> service.Shinsei:
         "kakunin_document": "menkyo",
     }
     values.update(kw)
-    return service.Shinsei(**values)
+    return Shinsei(**values)
 
 
-Apply = Callable[..., service.Outcome]
+Apply = Callable[..., Outcome]
 
 
 @pytest.fixture
 def apply(yakuba: Yakuba) -> Apply:
     """Run one 印鑑 command in its own unit of work and commit, as a request would."""
 
-    def call(handler: Callable[..., service.Outcome], *args: Any, today: dt.date) -> service.Outcome:
+    def call(handler: Callable[..., Outcome], *args: Any, today: dt.date) -> Outcome:
         with yakuba.uow() as uow:
             result = handler(uow, *args, today=today)
             uow.commit()
@@ -195,15 +197,15 @@ def state(yakuba: Yakuba) -> Callable[[int], dict[str, Any]]:
 
     def read(toroku_id: int) -> dict[str, Any]:
         with yakuba.uow() as uow:
-            toroku = service.get_toroku(uow.session, toroku_id)
-            projected = {name: getattr(toroku, name) for name in service.PROJECTED}
-            rebuilt, cards = service.rebuild_state(uow.session, toroku_id)
+            toroku = get_toroku(uow.session, toroku_id)
+            projected = {name: getattr(toroku, name) for name in PROJECTED}
+            rebuilt, cards = rebuild_state(uow.session, toroku_id)
             assert rebuilt == projected, "the projection differs from the event log"
-            stored_cards = {c.id: c.status for c in service.cards_of(uow.session, toroku_id)}
+            stored_cards = {c.id: c.status for c in cards_of(uow.session, toroku_id)}
             assert cards == stored_cards
-            projected["cards"] = [(c.card_no, c.status) for c in service.cards_of(uow.session, toroku_id)]
+            projected["cards"] = [(c.card_no, c.status) for c in cards_of(uow.session, toroku_id)]
             projected["events"] = [
-                (e.kind, e.effective_date, e.jiyu) for e in service.events_of(uow.session, toroku_id)
+                (e.kind, e.effective_date, e.jiyu) for e in events_of(uow.session, toroku_id)
             ]
             return projected
 

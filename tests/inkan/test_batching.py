@@ -18,7 +18,7 @@ from sqlalchemy import event
 from tests.inkan.conftest import Apply, application, household
 from tests.juki.conftest import person
 from yakuba.bootstrap import Yakuba
-from yakuba.inkan import service
+from yakuba.inkan.commands.toroku import shinsei
 from yakuba.juki.base import summary
 from yakuba.juki.events import ResidentRemoved, TenshutsuFiled
 from yakuba.juki.history import latest_row
@@ -70,7 +70,7 @@ def test_one_transaction_ends_it_as_one_transaction_per_event(
     atenas = []
     for shi in ("青木", "赤井"):
         atena = household(run, person(shi, "太郎"), on=D(2026, 3, 2)).atena_nos[0]
-        out = apply(service.shinsei, application(atena, inbun=shi), today=D(2026, 4, 1))
+        out = apply(shinsei, application(atena, inbun=shi), today=D(2026, 4, 1))
         assert out.status == "toroku"
         atenas.append((atena, out.toroku_id))
     others = household(

@@ -17,8 +17,10 @@ from tests.inkan.conftest import Apply, application, household, seal_png
 from tests.juki.conftest import UME_3, dates, person
 from yakuba.bootstrap import Yakuba
 from yakuba.errors import InputError
-from yakuba.inkan import service
+from yakuba.inkan.commands.shimei import confirm_name
+from yakuba.inkan.commands.toroku import shinsei
 from yakuba.inkan.forms import shomeisho
+from yakuba.inkan.schemas import Outcome, ShimeiKakunin
 from yakuba.juki import service as juki
 from yakuba.juki.base import AlertConfirmationRequired
 from yakuba.juki.yokushi import YokushiBlocked, apply_shien, set_yokushi
@@ -46,12 +48,10 @@ def _text(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
 
 
-def _registered(run: Run, apply: Apply, **person_kw: Any) -> tuple[str, service.Outcome]:
+def _registered(run: Run, apply: Apply, **person_kw: Any) -> tuple[str, Outcome]:
     atena = household(run, person(**person_kw), on=D(2026, 3, 2)).atena_nos[0]
     shi = person_kw.get("shi", "青木")
-    return atena, apply(
-        service.shinsei, application(atena, inbun=shi, png=seal_png(shi)), today=D(2026, 4, 1)
-    )
+    return atena, apply(shinsei, application(atena, inbun=shi, png=seal_png(shi)), today=D(2026, 4, 1))
 
 
 def test_the_certificate_has_the_items_and_a_verifiable_signature(
@@ -120,9 +120,9 @@ def test_the_certificate_follows_a_tenkyo_and_prints_the_kyu_uji(
         today=D(2026, 5, 2),
     )
     apply(
-        service.confirm_name,
+        confirm_name,
         out.toroku_id,
-        service.ShimeiKakunin(still_represents=True, represents="shi"),
+        ShimeiKakunin(still_represents=True, represents="shi"),
         today=D(2026, 5, 2),
     )
     text = _text(_issue(yakuba, out.card_no, D(2026, 5, 7)).pdf)

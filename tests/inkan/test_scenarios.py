@@ -17,8 +17,15 @@ from tests.inkan.conftest import Apply, application, household, seal_png
 from tests.juki.conftest import dates, person
 from yakuba.bootstrap import Yakuba
 from yakuba.errors import InputError
-from yakuba.inkan import service
+from yakuba.inkan.commands.card import boshitsu, card_henkan, saikofu
+from yakuba.inkan.commands.haishi import haishi
+from yakuba.inkan.commands.shimei import confirm_name
+from yakuba.inkan.commands.shokai import expire_overdue, kaito
+from yakuba.inkan.commands.toroku import shinsei
 from yakuba.inkan.models import InkanToroku
+from yakuba.inkan.queries import events_of, get_toroku
+from yakuba.inkan.rules import is_valid_card_no, is_valid_on, matching_items
+from yakuba.inkan.schemas import Haishi, Kaito, Outcome, Saikofu, ShimeiKakunin
 from yakuba.juki import service as juki
 from yakuba.juki.base import AlertConfirmationRequired
 from yakuba.kernel.age import age_on, attained_age_date
@@ -29,9 +36,9 @@ State = Callable[[int], dict[str, Any]]
 Run = Callable[..., Any]
 
 
-def _registered(run: Run, apply: Apply, *, on: D = D(2026, 4, 1), **kw: Any) -> tuple[str, service.Outcome]:
+def _registered(run: Run, apply: Apply, *, on: D = D(2026, 4, 1), **kw: Any) -> tuple[str, Outcome]:
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
-    out = apply(service.shinsei, application(atena, **kw), today=on)
+    out = apply(shinsei, application(atena, **kw), today=on)
     assert out.status == "toroku", out
     return atena, out
 
@@ -59,9 +66,9 @@ def test_tenshutsu_ends_the_registration_on_the_yotei_date(
     s = state(out.toroku_id)
     assert (s["status"], s["tenshutsu_yotei_date"]) == ("toroku", D(2026, 4, 20))
     with yakuba.uow() as uow:
-        toroku = service.get_toroku(uow.session, out.toroku_id)
-        assert service.is_valid_on(toroku, D(2026, 4, 19))
-        assert not service.is_valid_on(toroku, D(2026, 4, 20))
+        toroku = get_toroku(uow.session, out.toroku_id)
+        assert is_valid_on(toroku, D(2026, 4, 19))
+        assert not is_valid_on(toroku, D(2026, 4, 20))
     with yakuba.uow() as uow:  # the daily batch of 住民記録 makes the 除票 on the 予定日
         juki.apply_due_tenshutsu(uow, today=D(2026, 4, 20))
         uow.commit()
@@ -126,8 +133,8 @@ def test_after_a_tenshutsu_todoke_one_may_register_until_the_day_before_the_yote
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     _tenshutsu(run, atena, yotei=D(2026, 4, 20), filed=D(2026, 4, 10))
     with pytest.raises(InputError, match="転出予定日"):
-        apply(service.shinsei, application(atena), today=D(2026, 4, 20))
-    out = apply(service.shinsei, application(atena), today=D(2026, 4, 19))
+        apply(shinsei, application(atena), today=D(2026, 4, 20))
+    out = apply(shinsei, application(atena), today=D(2026, 4, 19))
     assert state(out.toroku_id)["tenshutsu_yotei_date"] == D(2026, 4, 20)
 
 
@@ -156,10 +163,10 @@ def test_a_14_year_old_is_refused(run: Run, apply: Apply, birth: D, on: D, accep
     )
     child = r.atena_nos[1]
     if accepted:
-        assert apply(service.shinsei, application(child), today=on).status == "toroku"
+        assert apply(shinsei, application(child), today=on).status == "toroku"
         return
     with pytest.raises(InputError) as caught:
-        apply(service.shinsei, application(child), today=on)
+        apply(shinsei, application(child), today=on)
     assert caught.value.problems[0].field == "生年月日"
     assert "満15歳未満" in str(caught.value) and "満14歳" in str(caught.value)
     assert "年齢計算ニ関スル法律" in str(caught.value)
@@ -169,20 +176,18 @@ def test_lacking_ishi_noryoku_and_a_second_seal_are_refused(run: Run, apply: App
     """spec-resident.md §2: 意思能力を有しない者 and anyone who already has a seal registered (1人1個)."""
     atena, _ = _registered(run, apply)
     with pytest.raises(InputError, match="既に印鑑登録を受けています"):
-        apply(service.shinsei, application(atena, png=seal_png("青木", mm=13)), today=D(2026, 4, 2))
+        apply(shinsei, application(atena, png=seal_png("青木", mm=13)), today=D(2026, 4, 2))
     other = household(run, person(shi="井上", shi_kana="イノウエ"), on=MOVED_IN).atena_nos[0]
     with pytest.raises(InputError, match="意思能力"):
-        apply(service.shinsei, application(other, inbun="井上", ishi_noryoku_nashi=True), today=D(2026, 4, 2))
+        apply(shinsei, application(other, inbun="井上", ishi_noryoku_nashi=True), today=D(2026, 4, 2))
 
 
 def test_seinen_hikokennin_only_with_the_kokennin(run: Run, apply: Apply) -> None:
     """spec-resident-2.md §2.1 (七ヶ浜町): a 成年被後見人 may register accompanied by the 成年後見人."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     with pytest.raises(InputError, match="成年被後見人"):
-        apply(service.shinsei, application(atena, seinen_hikokennin=True), today=D(2026, 4, 1))
-    out = apply(
-        service.shinsei, application(atena, seinen_hikokennin=True, kokennin_dohan=True), today=D(2026, 4, 1)
-    )
+        apply(shinsei, application(atena, seinen_hikokennin=True), today=D(2026, 4, 1))
+    out = apply(shinsei, application(atena, seinen_hikokennin=True, kokennin_dohan=True), today=D(2026, 4, 1))
     assert out.status == "toroku"
 
 
@@ -193,7 +198,7 @@ def test_an_impression_that_fits_in_an_8_mm_square_is_refused_saying_so(run: Run
     """spec-resident.md §6 #13 (若狭町 「一辺の長さ8ミリメートルの正方形に収まるもの」)."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     with pytest.raises(InputError) as caught:
-        apply(service.shinsei, application(atena, png=seal_png(mm=7.5)), today=D(2026, 4, 1))
+        apply(shinsei, application(atena, png=seal_png(mm=7.5)), today=D(2026, 4, 1))
     message = str(caught.value)
     assert "8ミリメートルの正方形に収まるため登録できません" in message
     assert "7.5" in message and "600 dpi" in message
@@ -205,7 +210,7 @@ def test_an_impression_that_does_not_fit_in_a_25_mm_square_is_refused_saying_so(
     """spec-resident.md §6 #13 (若狭町 「一辺の長さ25ミリメートルの正方形に収まらないもの」)."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     with pytest.raises(InputError) as caught:
-        apply(service.shinsei, application(atena, png=seal_png(mm=26, shape="square")), today=D(2026, 4, 1))
+        apply(shinsei, application(atena, png=seal_png(mm=26, shape="square")), today=D(2026, 4, 1))
     assert "25ミリメートルの正方形に収まらないため登録できません" in str(caught.value)
     assert "26.0" in str(caught.value)
 
@@ -217,7 +222,7 @@ def test_a_slanted_24_mm_square_impression_still_fits_the_25_mm_gauge(
     bounding box of about 30 mm but fits a 25 mm square (docs/decisions/inkan-inei-measurement.md)."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     out = apply(
-        service.shinsei,
+        shinsei,
         application(atena, png=seal_png(mm=24, shape="square", angle=20)),
         today=D(2026, 4, 1),
     )
@@ -231,24 +236,22 @@ def test_sizes_around_the_limits(run: Run, apply: Apply, mm: float, ok: bool) ->
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     command = application(atena, png=seal_png(mm=mm, dpi=400))
     if ok:
-        assert apply(service.shinsei, command, today=D(2026, 4, 1)).status == "toroku"
+        assert apply(shinsei, command, today=D(2026, 4, 1)).status == "toroku"
     else:
         with pytest.raises(InputError, match="ミリメートルの正方形"):
-            apply(service.shinsei, command, today=D(2026, 4, 1))
+            apply(shinsei, command, today=D(2026, 4, 1))
 
 
 def test_the_scan_resolution_is_required_and_bounded(run: Run, apply: Apply) -> None:
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     bare = seal_png(embed_dpi=False)
     with pytest.raises(InputError, match="読取解像度"):
-        apply(service.shinsei, application(atena, png=bare), today=D(2026, 4, 1))
+        apply(shinsei, application(atena, png=bare), today=D(2026, 4, 1))
     with pytest.raises(InputError, match="150 dpi では測定できません"):
-        apply(service.shinsei, application(atena, png=seal_png(dpi=150)), today=D(2026, 4, 1))
+        apply(shinsei, application(atena, png=seal_png(dpi=150)), today=D(2026, 4, 1))
     with pytest.raises(InputError, match="画像として読めません"):
-        apply(service.shinsei, application(atena, png=b"not an image"), today=D(2026, 4, 1))
-    assert (
-        apply(service.shinsei, application(atena, png=bare, dpi=600), today=D(2026, 4, 1)).status == "toroku"
-    )
+        apply(shinsei, application(atena, png=b"not an image"), today=D(2026, 4, 1))
+    assert apply(shinsei, application(atena, png=bare, dpi=600), today=D(2026, 4, 1)).status == "toroku"
 
 
 # ------------------------------------------------------------------------------------------- 本人確認
@@ -260,7 +263,7 @@ def test_licence_or_hoshonin_registers_the_same_day_otherwise_a_shokaisho(run: R
     b = household(run, person(shi="井上", shi_kana="イノウエ"), on=MOVED_IN).atena_nos[0]
     c = household(run, person(shi="上田", shi_kana="ウエダ"), on=MOVED_IN).atena_nos[0]
     with_hoshonin = apply(
-        service.shinsei,
+        shinsei,
         application(
             b, png=seal_png("井上"), inbun="井上", kakunin_hoho="hoshonin", hoshonin_card_no=guarantor.card_no
         ),
@@ -268,7 +271,7 @@ def test_licence_or_hoshonin_registers_the_same_day_otherwise_a_shokaisho(run: R
     )
     assert with_hoshonin.status == "toroku" and with_hoshonin.card_no
     by_post = apply(
-        service.shinsei,
+        shinsei,
         application(c, png=seal_png("上田"), inbun="上田", kakunin_hoho="shokaisho", kakunin_document=None),
         today=D(2026, 4, 1),
     )
@@ -280,7 +283,7 @@ def test_a_hoshonin_must_hold_a_valid_registration_here(run: Run, apply: Apply) 
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     with pytest.raises(InputError, match="登録されていません"):
         apply(
-            service.shinsei,
+            shinsei,
             application(atena, kakunin_hoho="hoshonin", hoshonin_card_no="000000000"),
             today=D(2026, 4, 1),
         )
@@ -290,22 +293,22 @@ def test_a_dairinin_application_always_goes_through_the_shokaisho(run: Run, appl
     """spec-resident.md §2 (Procedure): a 代理人 files only with a 委任, and the person is asked by post."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     with pytest.raises(InputError, match="照会書"):
-        apply(service.shinsei, application(atena, dairinin=True), today=D(2026, 4, 1))
+        apply(shinsei, application(atena, dairinin=True), today=D(2026, 4, 1))
 
 
 def test_a_kaito_answered_late_does_not_register(run: Run, apply: Apply, state: State) -> None:
     """spec-resident.md §6 #14: register when the 回答書 is back within the deadline (20 days in 若狭町);
     §2: if not → no registration (永平寺町規則第3条第3項)."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
-    out = apply(service.shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 1))
+    out = apply(shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 1))
     assert out.kaito_deadline == D(2026, 4, 21)
-    late = apply(service.kaito, out.toroku_id, service.Kaito(), today=D(2026, 4, 22))
+    late = apply(kaito, out.toroku_id, Kaito(), today=D(2026, 4, 22))
     assert (late.status, late.end_jiyu, late.toroku_no) == ("futoroku", "kigen_keika", None)
     assert "提出期限" in late.message
     s = state(out.toroku_id)
     assert (s["status"], s["toroku_no"], s["cards"]) == ("futoroku", None, [])
-    again = apply(service.shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 22))
-    on_time = apply(service.kaito, again.toroku_id, service.Kaito(), today=D(2026, 5, 12))  # the last day
+    again = apply(shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 22))
+    on_time = apply(kaito, again.toroku_id, Kaito(), today=D(2026, 5, 12))  # the last day
     assert on_time.status == "toroku" and on_time.card_no
 
 
@@ -313,7 +316,7 @@ def test_a_deadline_on_a_holiday_moves_to_the_next_working_day(run: Run, apply: 
     """地方自治法第4条の2第4項 (九重町: 15日目が休日なら次の開庁日まで): 2026-04-13 + 20 days = 5月3日 (日),
     then 憲法記念日・みどりの日・こどもの日・振替休日 → 5月7日."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
-    out = apply(service.shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 13))
+    out = apply(shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 13))
     assert out.kaito_deadline == D(2026, 5, 7)
 
 
@@ -321,10 +324,10 @@ def test_the_daily_batch_closes_overdue_applications(
     run: Run, apply: Apply, state: State, yakuba: Yakuba
 ) -> None:
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
-    out = apply(service.shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 1))
+    out = apply(shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 1))
     with yakuba.uow() as uow:
-        assert service.expire_overdue(uow, today=D(2026, 4, 21)) == []
-        assert len(service.expire_overdue(uow, today=D(2026, 4, 22))) == 1
+        assert expire_overdue(uow, today=D(2026, 4, 21)) == []
+        assert len(expire_overdue(uow, today=D(2026, 4, 22))) == 1
         uow.commit()
     s = state(out.toroku_id)
     assert (s["status"], s["end_date"], s["end_jiyu"]) == ("futoroku", D(2026, 4, 22), "kigen_keika")
@@ -332,8 +335,8 @@ def test_the_daily_batch_closes_overdue_applications(
 
 def test_a_kaito_showing_it_was_not_the_persons_will_does_not_register(run: Run, apply: Apply) -> None:
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
-    out = apply(service.shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 1))
-    answer = apply(service.kaito, out.toroku_id, service.Kaito(honnin_ishi=False), today=D(2026, 4, 3))
+    out = apply(shinsei, application(atena, kakunin_hoho="shokaisho"), today=D(2026, 4, 1))
+    answer = apply(kaito, out.toroku_id, Kaito(honnin_ishi=False), today=D(2026, 4, 3))
     assert (answer.status, answer.end_jiyu) == ("futoroku", "honnin_ishi_nashi")
 
 
@@ -352,7 +355,7 @@ def test_death_ends_it_on_the_day_of_death(run: Run, apply: Apply, state: State)
     assert (s["status"], s["end_date"], s["end_jiyu"]) == ("massho", D(2026, 6, 10), "shibo")
     assert s["cards"] == [(out.card_no, "mukou")]
     with pytest.raises(InputError, match="住民基本台帳に記録されていない"):  # only residents may register
-        apply(service.shinsei, application(atena), today=D(2026, 6, 12))
+        apply(shinsei, application(atena), today=D(2026, 6, 12))
 
 
 def test_any_other_shojo_ends_it(run: Run, apply: Apply, state: State) -> None:
@@ -406,7 +409,7 @@ def test_cancelling_the_tenshutsu_todoke_withdraws_the_scheduled_end(
     atena, out = _registered(run, apply)
     _tenshutsu(run, atena, yotei=D(2026, 4, 20), filed=D(2026, 4, 10))
     with yakuba.uow() as uow:
-        events = service.events_of(uow.session, out.toroku_id)
+        events = events_of(uow.session, out.toroku_id)
         ido = next(e.ido_id for e in events if e.kind == "massho_yotei")  # the 転出届's 異動
     assert ido is not None
     run(juki.torikeshi, juki.Torikeshi(ido_id=ido, dates=dates(D(2026, 4, 12))), today=D(2026, 4, 12))
@@ -437,9 +440,9 @@ def test_a_name_change_reopens_the_confirmation_and_lapses_when_the_seal_no_long
     assert (s["status"], s["name_status"]) == ("toroku", "reopened")
     assert [k for k, _, _ in s["events"]].count("shimei_saikakunin") == 1  # one 異動, one re-opening
     ended = apply(
-        service.confirm_name,
+        confirm_name,
         out.toroku_id,
-        service.ShimeiKakunin(still_represents=False),
+        ShimeiKakunin(still_represents=False),
         today=D(2026, 6, 3),
     )
     assert ended.end_jiyu == "shimei_henko"
@@ -464,9 +467,9 @@ def test_a_seal_in_the_kyu_uji_stays_when_the_kyu_uji_is_recorded(
     )
     with pytest.raises(InputError, match="旧氏は住民票に記録されていません"):
         apply(
-            service.confirm_name,
+            confirm_name,
             out.toroku_id,
-            service.ShimeiKakunin(still_represents=True, represents="kyu_uji"),
+            ShimeiKakunin(still_represents=True, represents="kyu_uji"),
             today=D(2026, 6, 1),
         )
     run(
@@ -481,9 +484,9 @@ def test_a_seal_in_the_kyu_uji_stays_when_the_kyu_uji_is_recorded(
     last_reopen = [k for k, _, _ in s["events"]].count("shimei_saikakunin")
     assert last_reopen == 2
     apply(
-        service.confirm_name,
+        confirm_name,
         out.toroku_id,
-        service.ShimeiKakunin(still_represents=True, represents="kyu_uji"),
+        ShimeiKakunin(still_represents=True, represents="kyu_uji"),
         today=D(2026, 6, 2),
     )
     s = state(out.toroku_id)
@@ -499,18 +502,18 @@ def test_the_inbun_must_match_the_name_or_the_clerk_confirms(run: Run, apply: Ap
     """spec-resident.md §2 (Seals that cannot be registered, 1): the seal must show the recorded name."""
     atena = household(run, person(), on=MOVED_IN).atena_nos[0]
     with pytest.raises(InputError, match="氏名の確認"):
-        apply(service.shinsei, application(atena, name_confirmed=False), today=D(2026, 4, 1))
+        apply(shinsei, application(atena, name_confirmed=False), today=D(2026, 4, 1))
     with pytest.raises(AlertConfirmationRequired) as caught:
-        apply(service.shinsei, application(atena, inbun="靑木"), today=D(2026, 4, 1))  # 旧字
+        apply(shinsei, application(atena, inbun="靑木"), today=D(2026, 4, 1))  # 旧字
     assert "一致しません" in caught.value.alerts[0]
-    out = apply(service.shinsei, application(atena, inbun="靑木", confirm_alerts=True), today=D(2026, 4, 1))
+    out = apply(shinsei, application(atena, inbun="靑木", confirm_alerts=True), today=D(2026, 4, 1))
     assert out.status == "toroku"
 
 
 def test_inbun_with_no_in_suffix_matches() -> None:
     items = {"shimei": "青木太郎", "shi": "青木", "mei": "太郎"}
-    assert service.matching_items(items, "青木之印") == ["shi"]
-    assert service.matching_items(items, "青木 太郎") == ["shimei"]
+    assert matching_items(items, "青木之印") == ["shi"]
+    assert matching_items(items, "青木 太郎") == ["shimei"]
 
 
 # ------------------------------------------------------------------------------------------- 世帯
@@ -527,19 +530,17 @@ def test_a_near_identical_seal_in_the_same_setai_raises_an_alert(run: Run, apply
     )
     husband, wife, son = r.atena_nos
     assert (
-        apply(service.shinsei, application(husband, png=seal_png("青木", mm=15)), today=D(2026, 4, 1)).status
+        apply(shinsei, application(husband, png=seal_png("青木", mm=15)), today=D(2026, 4, 1)).status
         == "toroku"
     )
     # the same seal stamped again: a little rotated, shifted, scanned at another resolution
     same = seal_png("青木", mm=15, dpi=400, angle=5, offset=(7, -4))
     with pytest.raises(AlertConfirmationRequired) as caught:
-        apply(service.shinsei, application(wife, png=same), today=D(2026, 4, 1))
+        apply(shinsei, application(wife, png=same), today=D(2026, 4, 1))
     assert "同一世帯" in caught.value.alerts[0] and "類似" in caught.value.alerts[0]
     # a different seal (other name, other size) raises nothing
     different = seal_png("次郎", mm=12, shape="square")
-    out = apply(
-        service.shinsei, application(son, png=different, inbun="次郎", represents="mei"), today=D(2026, 4, 1)
-    )
+    out = apply(shinsei, application(son, png=different, inbun="次郎", represents="mei"), today=D(2026, 4, 1))
     assert out.alerts == []
 
 
@@ -551,25 +552,25 @@ def test_boshitsu_ends_the_registration_and_a_found_card_is_returned(
 ) -> None:
     """永平寺町規則 (spec-resident.md §2): 亡失届 → registration cancelled; a found card is returned (§7)."""
     _, out = _registered(run, apply)
-    lost = apply(service.boshitsu, out.toroku_id, today=D(2026, 5, 1))
+    lost = apply(boshitsu, out.toroku_id, today=D(2026, 5, 1))
     assert (lost.status, lost.end_jiyu) == ("massho", "boshitsu")
     assert state(out.toroku_id)["cards"] == [(out.card_no, "boshitsu")]
-    apply(service.card_henkan, out.card_no, today=D(2026, 5, 8))
+    apply(card_henkan, out.card_no, today=D(2026, 5, 8))
     assert state(out.toroku_id)["cards"] == [(out.card_no, "kaishu")]
 
 
 def test_saikofu_of_a_damaged_card_gives_a_new_number(run: Run, apply: Apply, state: State) -> None:
     _, out = _registered(run, apply)
-    again = apply(service.saikofu, out.toroku_id, service.Saikofu(reason="kison"), today=D(2026, 5, 1))
+    again = apply(saikofu, out.toroku_id, Saikofu(reason="kison"), today=D(2026, 5, 1))
     assert again.card_no and again.card_no != out.card_no and again.fee == 300
     assert state(out.toroku_id)["cards"] == [(out.card_no, "kaishu"), (again.card_no, "yuko")]
-    assert service.is_valid_card_no(again.card_no)
-    assert not service.is_valid_card_no(again.card_no[:-1] + str((int(again.card_no[-1]) + 1) % 10))
+    assert is_valid_card_no(again.card_no)
+    assert not is_valid_card_no(again.card_no[:-1] + str((int(again.card_no[-1]) + 1) % 10))
 
 
 def test_haishi_ends_it_and_takes_the_card_back(run: Run, apply: Apply, state: State) -> None:
     _, out = _registered(run, apply)
-    apply(service.haishi, out.toroku_id, service.Haishi(), today=D(2026, 5, 1))
+    apply(haishi, out.toroku_id, Haishi(), today=D(2026, 5, 1))
     s = state(out.toroku_id)
     assert (s["status"], s["end_date"], s["end_jiyu"], s["cards"]) == (
         "massho",
@@ -578,7 +579,7 @@ def test_haishi_ends_it_and_takes_the_card_back(run: Run, apply: Apply, state: S
         [(out.card_no, "kaishu")],
     )
     with pytest.raises(InputError, match="登録されている印鑑ではありません"):
-        apply(service.haishi, out.toroku_id, service.Haishi(), today=D(2026, 5, 2))
+        apply(haishi, out.toroku_id, Haishi(), today=D(2026, 5, 2))
 
 
 def test_the_database_itself_allows_one_open_registration_per_person(
@@ -587,11 +588,11 @@ def test_the_database_itself_allows_one_open_registration_per_person(
     """1人1個 (spec-resident.md §2) is also a partial unique index, so two clerks cannot both register."""
     atena, out = _registered(run, apply)
     with yakuba.uow() as uow:
-        first = service.get_toroku(uow.session, out.toroku_id)
+        first = get_toroku(uow.session, out.toroku_id)
         columns = {c.name: getattr(first, c.name) for c in InkanToroku.__table__.columns if c.name != "id"}
         uow.session.add(InkanToroku(**{**columns, "status": "shokai", "toroku_no": None}))
         with pytest.raises(IntegrityError):
             uow.session.flush()
-    apply(service.haishi, out.toroku_id, service.Haishi(), today=D(2026, 5, 1))
-    again = apply(service.shinsei, application(atena, png=seal_png(mm=13)), today=D(2026, 5, 1))
+    apply(haishi, out.toroku_id, Haishi(), today=D(2026, 5, 1))
+    again = apply(shinsei, application(atena, png=seal_png(mm=13)), today=D(2026, 5, 1))
     assert again.status == "toroku" and again.toroku_no != out.toroku_no

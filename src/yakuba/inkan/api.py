@@ -13,7 +13,12 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from yakuba.inkan import service
+from yakuba.inkan import queries, schemas
+from yakuba.inkan.commands import massho, shimei
+from yakuba.inkan.commands.card import boshitsu, card_henkan, saikofu
+from yakuba.inkan.commands.haishi import haishi
+from yakuba.inkan.commands.shokai import expire_overdue, kaito
+from yakuba.inkan.commands.toroku import shinsei
 from yakuba.inkan.forms import shomeisho
 from yakuba.inkan.models import InkanToroku
 from yakuba.juki.visibility import guard_read
@@ -41,12 +46,12 @@ def _labels(ctx: RequestContext) -> dict[str, str]:
 
 
 def _toroku(ctx: RequestContext, toroku_id: int) -> InkanToroku:
-    toroku = service.get_toroku(ctx.uow.session, toroku_id)
+    toroku = queries.get_toroku(ctx.uow.session, toroku_id)
     _person(ctx, toroku.atena_no)
     return toroku
 
 
-def _done(ctx: RequestContext, outcome: service.Outcome) -> dict[str, Any]:
+def _done(ctx: RequestContext, outcome: schemas.Outcome) -> dict[str, Any]:
     ctx.audit.record_count = 1
     ctx.audit.detail.update(toroku_id=outcome.toroku_id, status=outcome.status, end_jiyu=outcome.end_jiyu)
     ctx.commit()
@@ -60,8 +65,8 @@ def person_registrations(
     """その人の印鑑登録（照会中・登録中・抹消済み・不登録）と印鑑登録証。印影の画像は含みません。"""
     _person(ctx, atena_no)
     session = ctx.uow.session
-    rows = service.registrations_of(session, atena_no)
-    items = [service.summary(t, service.cards_of(session, t.id)) for t in rows]
+    rows = queries.registrations_of(session, atena_no)
+    items = [queries.summary(t, queries.cards_of(session, t.id)) for t in rows]
     ctx.audit.record_count = len(items)
     ctx.commit()
     return {"atena_no": atena_no, "items": items}
@@ -72,8 +77,8 @@ def registration(toroku_id: int, ctx: RequestContext = require(READ, categories=
     """登録（申請）の内容と、申請から抹消までのすべての記録（追記のみの履歴）。"""
     toroku = _toroku(ctx, toroku_id)
     session = ctx.uow.session
-    view = service.summary(toroku, service.cards_of(session, toroku.id))
-    view["events"] = [service.event_view(ev) for ev in service.events_of(session, toroku.id)]
+    view = queries.summary(toroku, queries.cards_of(session, toroku.id))
+    view["events"] = [queries.event_view(ev) for ev in queries.events_of(session, toroku.id)]
     ctx.audit.record_count = 1
     ctx.commit()
     return view
@@ -83,7 +88,7 @@ def registration(toroku_id: int, ctx: RequestContext = require(READ, categories=
 def registration_image(toroku_id: int, ctx: RequestContext = require(READ, categories=SEAL)) -> Response:
     """照合用の印影画像（PNG）。複製禁止の情報です。参照は監査ログに記録されます。"""
     toroku = _toroku(ctx, toroku_id)
-    png = service.inei_png(ctx.uow, toroku)
+    png = queries.inei_png(ctx.uow, toroku)
     ctx.audit.record_count = 1
     ctx.audit.detail["inei_viewed"] = True
     ctx.commit()
@@ -91,70 +96,70 @@ def registration_image(toroku_id: int, ctx: RequestContext = require(READ, categ
 
 
 @router.post("/applications", summary="印鑑登録申請", status_code=201)
-def apply(command: service.Shinsei, ctx: RequestContext = require(WRITE, categories=SEAL)) -> dict[str, Any]:
+def apply(command: schemas.Shinsei, ctx: RequestContext = require(WRITE, categories=SEAL)) -> dict[str, Any]:
     """顔写真付き本人確認書類または保証人があればその場で登録し印鑑登録証を交付します。
     それ以外（代理人申請を含む）は照会書を送付し、回答書が期限内に戻ったときに登録します。"""
     _person(ctx, command.atena_no)
-    return _done(ctx, service.shinsei(ctx.uow, command, today=_today(ctx)))
+    return _done(ctx, shinsei(ctx.uow, command, today=_today(ctx)))
 
 
 @router.post("/applications/{toroku_id}/kaito", summary="回答書の受理")
 def answer(
-    toroku_id: int, command: service.Kaito, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: int, command: schemas.Kaito, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     """期限内で本人の意思が確認できれば登録します。期限を過ぎた回答書では登録しません（status futoroku）。"""
     _toroku(ctx, toroku_id)
-    return _done(ctx, service.kaito(ctx.uow, toroku_id, command, today=_today(ctx)))
+    return _done(ctx, kaito(ctx.uow, toroku_id, command, today=_today(ctx)))
 
 
 @router.post("/registrations/{toroku_id}/haishi", summary="印鑑登録廃止申請")
 def abolish(
-    toroku_id: int, command: service.Haishi, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: int, command: schemas.Haishi, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     _toroku(ctx, toroku_id)
-    return _done(ctx, service.haishi(ctx.uow, toroku_id, command, today=_today(ctx)))
+    return _done(ctx, haishi(ctx.uow, toroku_id, command, today=_today(ctx)))
 
 
 @router.post("/registrations/{toroku_id}/boshitsu", summary="印鑑登録証亡失届")
 def lost(toroku_id: int, ctx: RequestContext = require(WRITE, categories=SEAL)) -> dict[str, Any]:
     """印鑑登録証をなくした届出。団体の設定（municipal.inkan.boshitsu_ends_registration）により登録を抹消します。"""
     _toroku(ctx, toroku_id)
-    return _done(ctx, service.boshitsu(ctx.uow, toroku_id, today=_today(ctx)))
+    return _done(ctx, boshitsu(ctx.uow, toroku_id, today=_today(ctx)))
 
 
 @router.post("/registrations/{toroku_id}/saikofu", summary="印鑑登録証の再交付")
 def reissue(
-    toroku_id: int, command: service.Saikofu, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: int, command: schemas.Saikofu, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     _toroku(ctx, toroku_id)
-    return _done(ctx, service.saikofu(ctx.uow, toroku_id, command, today=_today(ctx)))
+    return _done(ctx, saikofu(ctx.uow, toroku_id, command, today=_today(ctx)))
 
 
 @router.post("/registrations/{toroku_id}/shimei-kakunin", summary="氏名等の変更後の確認")
 def confirm_name(
-    toroku_id: int, command: service.ShimeiKakunin, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: int, command: schemas.ShimeiKakunin, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     """氏名等の変更で再確認が必要になった登録の確認。
 
     なお氏名等を表していれば確認、表さなければ変更の日で抹消します。"""
     _toroku(ctx, toroku_id)
-    return _done(ctx, service.confirm_name(ctx.uow, toroku_id, command, today=_today(ctx)))
+    return _done(ctx, shimei.confirm_name(ctx.uow, toroku_id, command, today=_today(ctx)))
 
 
 @router.post("/registrations/{toroku_id}/massho", summary="職権抹消")
 def shokken_massho(
-    toroku_id: int, command: service.ShokkenMassho, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: int, command: schemas.ShokkenMassho, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     """住民記録の異動によらない職権抹消（登録資格の喪失が判明した場合など）。"""
     _toroku(ctx, toroku_id)
-    return _done(ctx, service.shokken_massho(ctx.uow, toroku_id, command, today=_today(ctx)))
+    return _done(ctx, massho.shokken_massho(ctx.uow, toroku_id, command, today=_today(ctx)))
 
 
 @router.post("/cards/{card_no}/henkan", summary="亡失した印鑑登録証の返還")
 def card_returned(card_no: str, ctx: RequestContext = require(WRITE, categories=SEAL)) -> dict[str, Any]:
-    card = service.card_by_no(ctx.uow.session, card_no)
+    card = queries.card_by_no(ctx.uow.session, card_no)
     _toroku(ctx, card.toroku_id)
-    return _done(ctx, service.card_henkan(ctx.uow, card_no, today=_today(ctx)))
+    return _done(ctx, card_henkan(ctx.uow, card_no, today=_today(ctx)))
 
 
 @router.post("/certificates", summary="印鑑登録証明書の交付", response_class=Response)
@@ -192,7 +197,7 @@ class BatchResult(BaseModel):
 @router.post("/batch/expire-applications", summary="回答期限を過ぎた申請の不登録（日次）")
 def expire(ctx: RequestContext = require(WRITE, categories=SEAL)) -> dict[str, Any]:
     """回答書の提出期限を過ぎた照会中の申請を、期限の翌日付けで不登録にします。"""
-    results = service.expire_overdue(ctx.uow, today=_today(ctx))
+    results = expire_overdue(ctx.uow, today=_today(ctx))
     ctx.touched(*(r.atena_no for r in results))
     ctx.audit.record_count = len(results)
     ctx.commit()

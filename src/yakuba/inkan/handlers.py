@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 from yakuba.events import MessageBus
-from yakuba.inkan import service
+from yakuba.inkan import queries, rules
+from yakuba.inkan.commands import massho, shimei
 from yakuba.juki.events import (
     IdoCancelled,
     JukiEvent,
@@ -44,17 +45,17 @@ def _concerns(uow: UnitOfWork, event: JukiEvent) -> bool:
 
     The events still queued in this dispatch round are read (never changed) so that a 世帯 or a daily
     batch costs one query, not one per person."""
-    known = uow.scratch.get(service.HOLDERS_KEY)
+    known = uow.scratch.get(queries.HOLDERS_KEY)
     if known is not None and event.atena_no in known:
         return bool(known[event.atena_no])
     queued = [e.atena_no for e in uow.queued if isinstance(e, JukiEvent)]
-    return event.atena_no in service.holders(uow, [event.atena_no, *queued])
+    return event.atena_no in queries.holders(uow, [event.atena_no, *queued])
 
 
 def on_tenshutsu_filed(event: TenshutsuFiled, uow: UnitOfWork) -> None:
     if not _concerns(uow, event):
         return
-    service.schedule_tenshutsu(uow, event.atena_no, event.yotei_date, ido_id=event.ido_id)
+    massho.schedule_tenshutsu(uow, event.atena_no, event.yotei_date, ido_id=event.ido_id)
 
 
 def on_resident_removed(event: ResidentRemoved, uow: UnitOfWork) -> None:
@@ -63,7 +64,7 @@ def on_resident_removed(event: ResidentRemoved, uow: UnitOfWork) -> None:
         raise ValueError(f"消除日のない消除の通知です（異動 {event.ido_id}）")
     if not _concerns(uow, event):
         return
-    service.end_by_removal(
+    massho.end_by_removal(
         uow,
         event.atena_no,
         massho_jiyu_for(event.shojo_jiyu),
@@ -79,15 +80,15 @@ def on_tenshutsu_confirmed(event: TenshutsuConfirmed, uow: UnitOfWork) -> None:
     candidates = [
         d for d in (event.resident.shojo_date, event.resident.tenshutsu_yotei_date, event.kakutei_date) if d
     ]
-    service.correct_tenshutsu_date(uow, event.atena_no, min(candidates), ido_id=event.ido_id)
+    massho.correct_tenshutsu_date(uow, event.atena_no, min(candidates), ido_id=event.ido_id)
 
 
 def _reopen(event: NameChanged | ResidentCorrected, uow: UnitOfWork, previous: dict[str, str | None]) -> None:
-    toroku = service.open_registration(uow.session, event.atena_no)
+    toroku = queries.open_registration(uow.session, event.atena_no)
     if toroku is None:
         return
-    items = service.name_items(event.resident)
-    service.reopen_name(
+    items = rules.name_items(event.resident)
+    shimei.reopen_name(
         uow,
         event.atena_no,
         ido_id=event.ido_id,
@@ -95,7 +96,7 @@ def _reopen(event: NameChanged | ResidentCorrected, uow: UnitOfWork, previous: d
         detail={
             "previous": previous,
             "now": {k: v for k, v in items.items() if v},
-            "matching_now": service.matching_items(items, toroku.inbun),
+            "matching_now": rules.matching_items(items, toroku.inbun),
         },
     )
 
@@ -108,9 +109,9 @@ def on_name_changed(event: NameChanged, uow: UnitOfWork) -> None:
 
 def on_resident_corrected(event: ResidentCorrected, uow: UnitOfWork) -> None:
     """A カナ correction matters only to a seal registered in the 片仮名表記 (NameChanged covers 氏・名)."""
-    if not service.KANA_ITEMS & set(event.changed_items) or not _concerns(uow, event):
+    if not rules.KANA_ITEMS & set(event.changed_items) or not _concerns(uow, event):
         return
-    toroku = service.open_registration(uow.session, event.atena_no)
+    toroku = queries.open_registration(uow.session, event.atena_no)
     if toroku is None or toroku.represents != "kana":
         return
     _reopen(event, uow, {"changed_items": ",".join(sorted(event.changed_items))})
@@ -119,7 +120,7 @@ def on_resident_corrected(event: ResidentCorrected, uow: UnitOfWork) -> None:
 def on_ido_cancelled(event: IdoCancelled, uow: UnitOfWork) -> None:
     if not _concerns(uow, event):
         return
-    service.undo_ido(
+    massho.undo_ido(
         uow,
         event.atena_no,
         event.cancelled_ido_id,

@@ -4,7 +4,7 @@
 name confirmation is a row appended to ``inkan_toroku_event`` (who, when, terminal, the 住民記録 異動 that
 caused it). ``inkan_toroku`` holds the facts fixed at application (宛名番号, 印影, 本人確認の方法 …) plus a
 *projection* of the current state (status, 登録番号, 抹消日・事由, 転出予定日, name confirmation) that
-:func:`yakuba.inkan.service.rebuild_state` recomputes from the events at any time — the same pattern as
+:func:`yakuba.inkan.history.rebuild_state` recomputes from the events at any time — the same pattern as
 住民記録's ``juki_jumin`` projection over ``juki_rireki``. ``inkan_card`` holds one row per 印鑑登録証
 issued; its status is also a projection of the card events in the log.
 

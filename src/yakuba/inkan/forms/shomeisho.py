@@ -27,7 +27,7 @@ from yakuba import params
 from yakuba.config import Settings
 from yakuba.errors import InputError
 from yakuba.inkan import inei as inei_mod
-from yakuba.inkan import service
+from yakuba.inkan import queries, rules
 from yakuba.inkan.events import InkanCertificateIssued
 from yakuba.juki.base import AlertConfirmationRequired, current_row
 from yakuba.juki.models import Rireki
@@ -154,15 +154,15 @@ def issue(
     """Issue one 印鑑登録証明書: checks, 交付履歴 row with its 連番, PDF, signature. Does not commit."""
     session = uow.session
     on = japan_date(now)
-    if not service.is_valid_card_no(command.card_no):
+    if not rules.is_valid_card_no(command.card_no):
         raise InputError.single("印鑑登録証の番号", "番号が正しくありません（検査用数字が合いません）")
-    card = service.card_by_no(session, command.card_no)
-    toroku = service.get_toroku(session, card.toroku_id)
+    card = queries.card_by_no(session, command.card_no)
+    toroku = queries.get_toroku(session, card.toroku_id)
     if touched is not None:
         touched(toroku.atena_no)
     if card.status != "yuko":
         raise InputError.single("印鑑登録証", "この印鑑登録証は無効です（亡失・返還・登録の抹消）")
-    if not service.is_valid_on(toroku, on):
+    if not rules.is_valid_on(toroku, on):
         raise InputError.single("印鑑登録", "印鑑登録が抹消されているか、転出予定日を過ぎています")
     if toroku.name_status != "confirmed":
         raise InputError.single(
@@ -185,7 +185,7 @@ def issue(
     items = printed_items(row, toroku.represents, settings)
     for label, value in items:
         fonts.assert_printable(label, value)
-    png, w_mm, h_mm = _black_inei(service.inei_png(uow, toroku))
+    png, w_mm, h_mm = _black_inei(queries.inei_png(uow, toroku))
     printed = Printed(items=items, inei_png=png, inei_w_mm=w_mm, inei_h_mm=h_mm)
     terminal = command.terminal or str(params.get("municipal.shomei.terminal_name", on=on))
     printer = command.printer or str(params.get("municipal.shomei.printer_name", on=on))
