@@ -28,6 +28,7 @@ from yakuba.events import OutboxEntry
 LOCAL_HONSEKI = "東京都やくば町本町一丁目1番地"
 LOCAL_HITTOSHA = "青木　太郎"
 OTHER_HONSEKI = "東京都千代田区千代田1番"
+COMMANDS = ("batching", "follow_juki", "jushin", "kisai", "shien", "shojo", "soshin", "torikeshi", "zaigai")
 
 
 def local_person(shi: str = "青木", mei: str = "太郎", **kw: Any) -> Any:
@@ -39,8 +40,10 @@ def local_person(shi: str = "青木", mei: str = "太郎", **kw: Any) -> Any:
 @pytest.fixture(autouse=True)
 def fh(yakuba: Yakuba) -> Iterator[SimpleNamespace]:
     """The fuhyo package, its tables created, its handlers subscribed, the municipality configured."""
-    names = ("config", "events", "handlers", "models", "queries", "rules", "schemas", "service")
+    names = ("config", "events", "handlers", "models", "queries", "rules", "schemas", "commands")
     modules = {n: importlib.import_module(f"yakuba.fuhyo.{n}") for n in names}
+    for command in COMMANDS:  # fh.commands.<use case>
+        importlib.import_module(f"yakuba.fuhyo.commands.{command}")
     from yakuba.shomei.models import Issuance
 
     tables = [*modules["models"].TABLES, Issuance.__table__]
@@ -89,7 +92,7 @@ def fuhyo_of(yakuba: Yakuba, fh: SimpleNamespace) -> Any:
             columns = [c.key for c in fh.models.Kisai.__table__.columns]
             return [
                 SimpleNamespace(**{c: getattr(e, c) for c in columns})
-                for e in fh.service.current_entries(uow.session, found.id)
+                for e in fh.queries.current_entries(uow.session, found.id)
             ]
 
     return read

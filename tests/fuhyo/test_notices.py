@@ -52,7 +52,7 @@ def test_a_file_from_another_municipality_updates_the_local_fuhyo(yakuba, fh, fu
         line("転居", address="大阪府大阪市北区中之島1丁目3番", date="2026-08-01", jusho_date="2026-08-01"),
     )
     with yakuba.uow() as uow:
-        result = fh.service.import_notices(uow, text, today=dt.date(2026, 11, 26))
+        result = fh.commands.jushin.import_notices(uow, text, today=dt.date(2026, 11, 26))
         uow.commit()
     assert (result.applied, result.unchanged, result.rejected) == (2, 0, [])
     [entry] = fuhyo_of()
@@ -71,16 +71,16 @@ def test_a_file_from_another_municipality_updates_the_local_fuhyo(yakuba, fh, fu
 def test_the_same_file_twice_is_refused(yakuba, fh) -> None:
     text = csv_text(line())
     with yakuba.uow() as uow:
-        fh.service.import_notices(uow, text)
+        fh.commands.jushin.import_notices(uow, text)
         uow.commit()
     with yakuba.uow() as uow, pytest.raises(Conflict, match="取り込み済み"):
-        fh.service.import_notices(uow, text)
+        fh.commands.jushin.import_notices(uow, text)
 
 
 def test_a_malformed_file_is_refused_whole_naming_line_and_item(yakuba, fh, fuhyo_of) -> None:
     text = csv_text(line(), line(birth="2001-02-30"), line(kind="引越し", code="271005"))
     with yakuba.uow() as uow, pytest.raises(InputError) as raised:
-        fh.service.import_notices(uow, text)
+        fh.commands.jushin.import_notices(uow, text)
     fields = [p.field for p in raised.value.problems]
     assert fields == ["3行目 生年月日", "4行目 異動区分"]
     assert fuhyo_of() == []
@@ -88,14 +88,14 @@ def test_a_malformed_file_is_refused_whole_naming_line_and_item(yakuba, fh, fuhy
 
 def test_a_bad_municipality_code_is_named(yakuba, fh) -> None:
     with yakuba.uow() as uow, pytest.raises(InputError) as raised:
-        fh.service.import_notices(uow, csv_text(line(code="271005")))
+        fh.commands.jushin.import_notices(uow, csv_text(line(code="271005")))
     assert raised.value.problems[0].field == "2行目 通知元団体コード"
 
 
 def test_a_line_for_a_honseki_elsewhere_is_logged_as_rejected(yakuba, fh, fuhyo_of) -> None:
     text = csv_text(line(), line(honseki="北海道札幌市中央区北1条西2丁目", hittosha="札幌　太郎"))
     with yakuba.uow() as uow:
-        result = fh.service.import_notices(uow, text)
+        result = fh.commands.jushin.import_notices(uow, text)
         uow.commit()
     assert result.applied == 1
     assert [ln for ln, _ in result.rejected] == [3]
@@ -135,14 +135,14 @@ def test_a_notice_by_api_call_updates_the_fuhyo_of_a_former_resident(yakuba, run
         ),
     )
     with yakuba.uow() as uow:
-        applied = fh.service.receive_notice(uow, notice)
+        applied = fh.commands.jushin.receive_notice(uow, notice)
         uow.commit()
     assert applied.changed == ["address", "jusho_date"]
     [entry] = fuhyo_of()
     assert entry.entry_no == 2 and entry.atena_no is None
     assert entry.address == "大阪府大阪市北区梅田1丁目1番"
     with yakuba.uow() as uow:  # the same notice again changes nothing
-        again = fh.service.receive_notice(uow, notice)
+        again = fh.commands.jushin.receive_notice(uow, notice)
         uow.commit()
     assert again.notice.status == "unchanged"
 
@@ -156,7 +156,7 @@ def test_an_api_notice_for_a_honseki_elsewhere_is_refused(yakuba, fh) -> None:
         items=fh.schemas.FuhyoItems(shi="札幌", mei="太郎", address="大阪府大阪市北区梅田1丁目1番"),
     )
     with yakuba.uow() as uow, pytest.raises(InputError, match="本籍ではありません"):
-        fh.service.receive_notice(uow, notice)
+        fh.commands.jushin.receive_notice(uow, notice)
 
 
 def test_an_inbound_kokugai_notice_needs_the_fact(fh) -> None:
@@ -174,7 +174,7 @@ def test_zaigai_senkyo_local_and_elsewhere(yakuba, run, fh, fuhyo_of, outbox) ->
     """§17の2: the 選管 reports a 在外選挙人名簿 登録; local 附票 entry, or a notice to the 本籍地."""
     new_setai(run, local_person(jumin_code="12345678901"))
     with yakuba.uow() as uow:
-        fh.service.mark_zaigai_senkyo(
+        fh.commands.zaigai.mark_zaigai_senkyo(
             uow,
             fh.schemas.ZaigaiSenkyo(
                 honseki=LOCAL_HONSEKI,
@@ -188,7 +188,7 @@ def test_zaigai_senkyo_local_and_elsewhere(yakuba, run, fh, fuhyo_of, outbox) ->
                 on=dt.date(2026, 10, 1),
             ),
         )
-        fh.service.mark_zaigai_senkyo(
+        fh.commands.zaigai.mark_zaigai_senkyo(
             uow,
             fh.schemas.ZaigaiSenkyo(
                 honseki="京都府京都市上京区1番",
@@ -212,7 +212,7 @@ def test_zaigai_senkyo_local_and_elsewhere(yakuba, run, fh, fuhyo_of, outbox) ->
 def test_zaigai_for_someone_not_on_the_fuhyo_is_not_found(yakuba, run, fh) -> None:
     new_setai(run, local_person())
     with yakuba.uow() as uow, pytest.raises(NotFound):
-        fh.service.mark_zaigai_senkyo(
+        fh.commands.zaigai.mark_zaigai_senkyo(
             uow,
             fh.schemas.ZaigaiSenkyo(
                 honseki=LOCAL_HONSEKI,
@@ -230,23 +230,25 @@ def test_shojo_from_the_koseki_and_the_joshohyo(yakuba, run, fh, fuhyo_of) -> No
     """Everyone left the 戸籍 → the 附票 becomes a 除票; a new 記載 for the same 戸籍 opens a new 附票."""
     new_setai(run, local_person())
     with yakuba.uow() as uow:
-        found = fh.service.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA)
-        fh.service.shojo(uow, fuhyo_id=found.id, person_no=1, reason="転籍", on=dt.date(2026, 10, 1))
+        found = fh.queries.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA)
+        fh.commands.shojo.shojo(uow, fuhyo_id=found.id, person_no=1, reason="転籍", on=dt.date(2026, 10, 1))
         uow.commit()
         closed_id = found.id
     with yakuba.uow() as uow:
-        assert fh.service.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA) is None
+        assert fh.queries.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA) is None
         status = fh.queries.joshohyo_status(uow.session, closed_id)
         assert status.closed_on == dt.date(2026, 10, 1) and status.years == 150
         with pytest.raises(InputError, match="既に消除"):
-            fh.service.shojo(uow, fuhyo_id=closed_id, person_no=1, reason="死亡", on=dt.date(2026, 10, 2))
+            fh.commands.shojo.shojo(
+                uow, fuhyo_id=closed_id, person_no=1, reason="死亡", on=dt.date(2026, 10, 2)
+            )
 
 
 def test_forwarded_shien_is_kept_per_person(yakuba, run, fh) -> None:
     new_setai(run, local_person())
     with yakuba.uow() as uow:
-        fuhyo = fh.service.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA)
-        fh.service.record_shien_forward(
+        fuhyo = fh.queries.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA)
+        fh.commands.shien.record_shien_forward(
             uow,
             fuhyo_id=fuhyo.id,
             person_no=1,
@@ -255,6 +257,6 @@ def test_forwarded_shien_is_kept_per_person(yakuba, run, fh) -> None:
             end_date=dt.date(2027, 3, 31),
         )
         uow.commit()
-        assert fh.service.forwarded_shien(uow.session, fuhyo.id, 1, dt.date(2026, 12, 1))
-        assert not fh.service.forwarded_shien(uow.session, fuhyo.id, 1, dt.date(2027, 4, 1))
+        assert fh.queries.forwarded_shien(uow.session, fuhyo.id, 1, dt.date(2026, 12, 1))
+        assert not fh.queries.forwarded_shien(uow.session, fuhyo.id, 1, dt.date(2027, 4, 1))
         assert fh.queries.protected_persons(uow.session, fuhyo.id, dt.date(2026, 12, 1)) == {1}

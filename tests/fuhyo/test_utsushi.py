@@ -37,7 +37,7 @@ def family(run, yakuba, fh):
         ),
     )
     with yakuba.uow() as uow:
-        return fh.service.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA).id
+        return fh.queries.find_fuhyo(uow.session, LOCAL_HONSEKI, LOCAL_HITTOSHA).id
 
 
 def issue(yakuba, fh, fuhyo_id, **request):
@@ -80,7 +80,7 @@ def test_jumin_code_only_on_request_of_the_person_side(yakuba, fh, family) -> No
 
 def test_zaigai_entry_only_on_request(yakuba, fh, family) -> None:
     with yakuba.uow() as uow:
-        fh.service.mark_zaigai_senkyo(
+        fh.commands.zaigai.mark_zaigai_senkyo(
             uow,
             fh.schemas.ZaigaiSenkyo(
                 honseki=LOCAL_HONSEKI,
@@ -127,7 +127,7 @@ def test_kokugai_is_printed_as_the_fact_and_the_planned_date(yakuba, run, fh, fa
     from yakuba.juki import service as juki
 
     with yakuba.uow() as uow:
-        atena_no = fh.service.current_entries(uow.session, family)[0].atena_no
+        atena_no = fh.queries.current_entries(uow.session, family)[0].atena_no
     run(
         juki.tenshutsu,
         juki.Tenshutsu(
@@ -146,7 +146,7 @@ def test_shien_sochi_blocks_the_copy(yakuba, fh, family) -> None:
     from yakuba.juki.yokushi import YokushiBlocked, apply_shien
 
     with yakuba.uow() as uow:
-        atena_no = fh.service.current_entries(uow.session, family)[1].atena_no
+        atena_no = fh.queries.current_entries(uow.session, family)[1].atena_no
         apply_shien(uow, atena_no=atena_no, start=dt.date(2026, 4, 1), now=NOW)
         uow.commit()
     with pytest.raises(YokushiBlocked):
@@ -158,7 +158,7 @@ def test_forwarded_shien_blocks_the_copy(yakuba, fh, family) -> None:
     from yakuba.fuhyo.forms.utsushi import ShienBlocked
 
     with yakuba.uow() as uow:
-        fh.service.record_shien_forward(
+        fh.commands.shien.record_shien_forward(
             uow,
             fuhyo_id=family,
             person_no=2,
@@ -188,8 +188,8 @@ def _joshohyo(yakuba, fh, honseki: str, removed_on: dt.date) -> int:
         ),
     )
     with yakuba.uow() as uow:
-        applied = fh.service.receive_notice(uow, notice, today=dt.date(2010, 4, 5))
-        fh.service.shojo(
+        applied = fh.commands.jushin.receive_notice(uow, notice, today=dt.date(2010, 4, 5))
+        fh.commands.shojo.shojo(
             uow, fuhyo_id=applied.fuhyo.id, person_no=1, reason="死亡", on=removed_on, today=removed_on
         )
         uow.commit()

@@ -5,7 +5,7 @@
   access is audited as touching a 支援措置 subject.
 * ``POST /notices`` (JSON) and ``POST /notices/import`` (``text/csv``) — 附票記載事項通知 from another
   municipality (``fuhyo.write``); ``GET /notices`` the log of notices received and sent (``hold`` = 要確認).
-* ``POST /zaigai`` — 在外選挙人名簿 登録・抹消 (the 選挙 module may call the service directly instead).
+* ``POST /zaigai`` — 在外選挙人名簿 登録・抹消 (the 選挙 module may call ``commands.zaigai`` instead).
 * ``POST /fuhyo/{id}/shojo`` — a person left the 戸籍; ``POST /fuhyo/{id}/shien`` — a forwarded 支援措置.
 * ``POST /fuhyo/{id}/utsushi`` — the 附票の写し PDF (``preview: true`` for a 見本).
 """
@@ -22,7 +22,8 @@ from pydantic import BaseModel, Field
 
 from yakuba import params
 from yakuba.errors import InputError, NotFound
-from yakuba.fuhyo import queries, service
+from yakuba.fuhyo import queries
+from yakuba.fuhyo.commands import jushin, shien, shojo, zaigai
 from yakuba.fuhyo.forms import utsushi
 from yakuba.fuhyo.schemas import InboundNotice, UtsushiRequest, ZaigaiSenkyo
 from yakuba.juki.visibility import can_see_shien
@@ -66,7 +67,7 @@ def search_fuhyo(
                 "honseki": row.honseki,
                 "hittosha": row.hittosha,
                 "joshohyo": status is not None,
-                "persons": len(service.current_entries(session, row.id)),
+                "persons": len(queries.current_entries(session, row.id)),
             }
         )
     ctx.audit.record_count = len(items)
@@ -121,7 +122,7 @@ def post_notice(
     """他の市区町村（住所地）からの附票記載事項通知を附票に反映します。
 
     本籍がこの団体にない通知は 422 です。"""
-    applied = service.receive_notice(ctx.uow, notice, channel="api", today=_today(ctx))
+    applied = jushin.receive_notice(ctx.uow, notice, channel="api", today=_today(ctx))
     if applied.fuhyo is not None:
         ctx.touched(*queries.subjects_of(ctx.uow.session, applied.fuhyo.id))
     ctx.audit.record_count = 1
@@ -147,7 +148,7 @@ def import_notices(
         text = body.decode(encoding)
     except UnicodeDecodeError:
         raise InputError.single("ファイル", f"文字コード {encoding} として読めません") from None
-    result = service.import_notices(ctx.uow, text, today=_today(ctx))
+    result = jushin.import_notices(ctx.uow, text, today=_today(ctx))
     ctx.audit.record_count = len(result.notice_ids)
     ctx.audit.detail.update(batch=result.batch, applied=result.applied, rejected=len(result.rejected))
     ctx.commit()
@@ -165,7 +166,7 @@ def post_zaigai(
     command: ZaigaiSenkyo, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
 ) -> dict[str, Any]:
     """選挙管理委員会からの在外選挙人名簿 登録・抹消の通知。本籍が他の団体なら本籍地へ通知します。"""
-    notice = service.mark_zaigai_senkyo(ctx.uow, command, today=_today(ctx))
+    notice = zaigai.mark_zaigai_senkyo(ctx.uow, command, today=_today(ctx))
     ctx.audit.record_count = 1
     ctx.audit.detail.update(notice_id=notice.id, direction=notice.direction)
     if notice.fuhyo_id is not None:
@@ -185,7 +186,7 @@ def post_shojo(
     fuhyo_id: int, body: ShojoBody, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
 ) -> dict[str, Any]:
     """戸籍から除かれた人（婚姻・転籍・死亡など）の附票の記載を消除します（職権、法第18条）。"""
-    entry = service.shojo(
+    entry = shojo.shojo(
         ctx.uow,
         fuhyo_id=fuhyo_id,
         person_no=body.person_no,
@@ -214,7 +215,7 @@ def post_shien(
     """他の市区町村（住所地）から通知された支援措置。期間中はその人の附票の写しを交付しません。"""
     if not can_see_shien(ctx):
         raise NotFound(f"附票 {fuhyo_id} はありません")
-    row = service.record_shien_forward(
+    row = shien.record_shien_forward(
         ctx.uow,
         fuhyo_id=fuhyo_id,
         person_no=body.person_no,

@@ -1,4 +1,5 @@
-"""Pure rules of 戸籍の附票: keys, whether a 本籍 is local, retention, items by date, event → items.
+"""Pure rules of 戸籍の附票: keys, whether a 本籍 is local, retention, items by date, event → items, which
+entry is the person's.
 
 Nothing here touches the database, so each rule is tested on its own.
 """
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from yakuba import params
 from yakuba.fuhyo.config import municipality
@@ -25,6 +28,29 @@ KINDS = {
     "torikeshi": "取消し",
 }
 NO_HONSEKI = frozenset({"", "なし", "不明", "無", "不詳"})
+# What every 附票 entry repeats in full (§18: each change is a complete new entry), beside its bookkeeping.
+SNAPSHOT = (
+    "atena_no",
+    "shi",
+    "mei",
+    "shi_kana",
+    "mei_kana",
+    "kyu_uji",
+    "birth_date",
+    "sex",
+    "address",
+    "jusho_date",
+    "kokugai",
+    "jusho_shojo_date",
+    "jumin_code",
+    "zaigai",
+    "zaigai_municipality",
+    "zaigai_date",
+    "removed",
+    "removed_date",
+    "removed_reason",
+)
+ITEM_NAMES = tuple(FuhyoItems.model_fields)
 
 
 def key(text: str | None) -> str:
@@ -82,6 +108,47 @@ def kokugai_items(summary: ResidentSummary, yotei_date: dt.date | None) -> Fuhyo
     """国外転出者 (§17 第3号・第4号): 「国外転出者である旨」 instead of the address, and the 転出予定日
     as 住所を定めた年月日."""
     return resident_items(summary, address=None, kokugai=True, jusho_date=yotei_date)
+
+
+def items_of(entry: Any) -> FuhyoItems:
+    """The 附票 items of an entry (an ORM row or a pending one)."""
+    return FuhyoItems.model_validate({name: getattr(entry, name) for name in ITEM_NAMES})
+
+
+def _same_name(entry: Any, shi: str, mei: str | None, birth_date: dt.date | None) -> bool:
+    return (
+        birth_date is not None
+        and entry.birth_date == birth_date
+        and key(entry.shi) == key(shi)
+        and key(entry.mei) == key(mei or "")
+    )
+
+
+def match_person(
+    entries: Iterable[Any],
+    *,
+    jumin_code: str | None = None,
+    atena_no: str | None = None,
+    shi: str | None = None,
+    mei: str | None = None,
+    birth_date: dt.date | None = None,
+) -> Any | None:
+    """The person's current entry: by 住民票コード, then 宛名番号, then 氏名 + 生年月日.
+
+    A person still on the 附票 wins over one removed from it."""
+    listed = list(entries)
+    tests = []
+    if jumin_code:
+        tests.append(lambda e: e.jumin_code == jumin_code)
+    if atena_no:
+        tests.append(lambda e: e.atena_no == atena_no)
+    if shi:
+        tests.append(lambda e: _same_name(e, shi, mei, birth_date))
+    for test in tests:
+        found = [e for e in listed if test(e)]
+        if found:
+            return next((e for e in found if not e.removed), found[0])
+    return None
 
 
 def changed_items(before: FuhyoItems | None, after: FuhyoItems) -> list[str]:

@@ -27,7 +27,7 @@ from functools import partial
 from yakuba import params
 from yakuba.config import Settings
 from yakuba.errors import InputError, NotFound, YakubaError
-from yakuba.fuhyo import service
+from yakuba.fuhyo import queries as service  # the read side; named for the lines below
 from yakuba.fuhyo.models import Kisai
 from yakuba.fuhyo.queries import joshohyo_status
 from yakuba.fuhyo.rules import item_in_force

@@ -6,11 +6,15 @@ notice and per entry) they cost more than the 異動 itself. Here a transaction'
 
 * **read once** — the last notice sent about each resident, the 附票 of each 戸籍 and its current entries,
   loaded for every pending event of the dispatch round in one query each, then kept in memory;
-* **decided in memory** — :meth:`FuhyoBatch.apply` (a notice reflected on a local 附票),
-  :meth:`FuhyoBatch.send` (a notice to another 本籍地), :meth:`FuhyoBatch.append` (one entry) update that
-  memory at once, so a later event for the same person in the same transaction sees what is pending;
+* **decided in memory** — the commands (``kisai.apply_notice``: a notice reflected on a local 附票,
+  ``soshin.send_notice``: a notice to another 本籍地, 消除, 取消し, 在外選挙人 …) decide on this memory
+  and change it through :meth:`FuhyoBatch.log` and :meth:`FuhyoBatch.append` at once, so a later event
+  for the same person in the same transaction sees what is pending;
 * **written once** — in a ``before_commit`` hook, one multi-row INSERT per table (``fuhyo_fuhyo``,
   ``fuhyo_tsuchi``, ``fuhyo_kisai``).
+
+A command called from the API and a handler reacting to an event go through the same functions; the API
+caller only reads the rows afterwards (:func:`stored_notice`, after :func:`settle`).
 
 The events (:class:`FuhyoNoticeToHonsekichi`, :class:`FuhyoEntryRecorded`) are still recorded when the
 handler runs, so the outbox keeps the order the per-event code gave it; the notice and 附票 ids they carry
@@ -18,7 +22,7 @@ are reserved in advance (PostgreSQL: ``nextval`` of the table's sequence, a bloc
 writers are serialised: counting on from ``max(id)``).
 
 Anything that reads these tables through the ORM must first call :func:`settle` (write what is pending and
-forget the memory); the service's ORM-returning functions do.
+forget the memory); the commands that return ORM rows do.
 """
 
 from __future__ import annotations
@@ -31,37 +35,14 @@ from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select, text
 
-from yakuba.fuhyo.config import municipality
-from yakuba.fuhyo.events import FuhyoEntryRecorded, FuhyoNoticeToHonsekichi
+from yakuba.fuhyo.events import FuhyoEntryRecorded
 from yakuba.fuhyo.models import Fuhyo, Kisai, Tsuchi
-from yakuba.fuhyo.rules import changed_items, key
+from yakuba.fuhyo.rules import SNAPSHOT, changed_items, items_of, key
 from yakuba.fuhyo.schemas import FuhyoItems
 from yakuba.kernel import clock
 from yakuba.uow import UnitOfWork
 
 SCRATCH_KEY = "fuhyo.batch"
-SNAPSHOT = (
-    "atena_no",
-    "shi",
-    "mei",
-    "shi_kana",
-    "mei_kana",
-    "kyu_uji",
-    "birth_date",
-    "sex",
-    "address",
-    "jusho_date",
-    "kokugai",
-    "jusho_shojo_date",
-    "jumin_code",
-    "zaigai",
-    "zaigai_municipality",
-    "zaigai_date",
-    "removed",
-    "removed_date",
-    "removed_reason",
-)
-ITEM_NAMES = tuple(FuhyoItems.model_fields)
 _CHUNK = 500  # values per IN (…): well under every driver's parameter limit
 FUHYO_TABLE = cast(Table, Fuhyo.__table__)
 TSUCHI_TABLE = cast(Table, Tsuchi.__table__)
@@ -70,45 +51,22 @@ _TSUCHI_COLUMNS = tuple(c.name for c in Tsuchi.__table__.columns)
 _KISAI_COLUMNS = tuple(c.name for c in Kisai.__table__.columns if c.name != "id")
 
 
-def items_of(entry: Any) -> FuhyoItems:
-    """The 附票 items of an entry (an ORM row or a pending one)."""
-    return FuhyoItems.model_validate({name: getattr(entry, name) for name in ITEM_NAMES})
+@dataclass(frozen=True)
+class Notice:
+    """What a 附票記載事項通知 says, whichever way it goes (received, sent, held for a clerk).
 
+    One value instead of the same nine parameters repeated by every command and handler that logs,
+    reflects or sends a notice."""
 
-def _same_name(entry: Any, shi: str, mei: str | None, birth_date: dt.date | None) -> bool:
-    return (
-        birth_date is not None
-        and entry.birth_date == birth_date
-        and key(entry.shi) == key(shi)
-        and key(entry.mei) == key(mei or "")
-    )
-
-
-def match_person(
-    entries: Iterable[Any],
-    *,
-    jumin_code: str | None = None,
-    atena_no: str | None = None,
-    shi: str | None = None,
-    mei: str | None = None,
-    birth_date: dt.date | None = None,
-) -> Any | None:
-    """The person's current entry: by 住民票コード, then 宛名番号, then 氏名 + 生年月日.
-
-    A person still on the 附票 wins over one removed from it."""
-    listed = list(entries)
-    tests = []
-    if jumin_code:
-        tests.append(lambda e: e.jumin_code == jumin_code)
-    if atena_no:
-        tests.append(lambda e: e.atena_no == atena_no)
-    if shi:
-        tests.append(lambda e: _same_name(e, shi, mei, birth_date))
-    for test in tests:
-        found = [e for e in listed if test(e)]
-        if found:
-            return next((e for e in found if not e.removed), found[0])
-    return None
+    kind: str
+    jiyu: str
+    honseki: str | None
+    hittosha: str | None
+    items: FuhyoItems | None
+    effective_date: dt.date | None
+    today: dt.date
+    atena_no: str | None = None
+    juki_ido_id: int | None = None
 
 
 @dataclass
@@ -118,17 +76,6 @@ class Sent:
     id: int
     honseki: str | None
     items: dict[str, Any]
-
-
-@dataclass
-class Outcome:
-    """What :meth:`FuhyoBatch.apply` did: the notice, its 附票, the entry appended (if any)."""
-
-    notice_id: int
-    fuhyo_id: int
-    entry: Any | None
-    changed: list[str]
-    status: str
 
 
 class _Ids:
@@ -308,19 +255,7 @@ class FuhyoBatch:
         return fuhyo_id, True
 
     def log(
-        self,
-        *,
-        direction: str,
-        channel: str,
-        status: str,
-        kind: str,
-        jiyu: str,
-        honseki: str | None,
-        hittosha: str | None,
-        items: FuhyoItems | None,
-        effective_date: dt.date | None,
-        today: dt.date,
-        **extra: Any,
+        self, notice: Notice, *, direction: str, channel: str, status: str, **extra: Any
     ) -> dict[str, Any]:
         """One notice received or sent (``fuhyo_tsuchi``); the row stays editable until written."""
         row: dict[str, Any] = dict.fromkeys(_TSUCHI_COLUMNS)
@@ -329,21 +264,23 @@ class FuhyoBatch:
             direction=direction,
             channel=channel,
             status=status,
-            kind=kind,
-            jiyu=jiyu,
-            honseki=honseki,
-            hittosha=hittosha,
-            items=items.model_dump(mode="json") if items is not None else {},
+            kind=notice.kind,
+            jiyu=notice.jiyu,
+            honseki=notice.honseki,
+            hittosha=notice.hittosha,
+            items=notice.items.model_dump(mode="json") if notice.items is not None else {},
             changed=[],
-            effective_date=effective_date,
-            shori_date=today,
+            effective_date=notice.effective_date,
+            shori_date=notice.today,
             operator=self.uow.actor.login,
             recorded_at=clock.now(),
+            atena_no=notice.atena_no,
+            juki_ido_id=notice.juki_ido_id,
         )
         row.update(extra)
         self.tsuchi_rows.append(row)
         if direction == "out" and row["atena_no"]:
-            self.sent[row["atena_no"]] = Sent(row["id"], honseki, row["items"])
+            self.sent[row["atena_no"]] = Sent(row["id"], notice.honseki, row["items"])
         return row
 
     def append(
@@ -414,150 +351,6 @@ class FuhyoBatch:
         )
         return entry
 
-    def apply(
-        self,
-        *,
-        channel: str,
-        honseki: str,
-        hittosha: str,
-        kind: str,
-        jiyu: str,
-        items: FuhyoItems,
-        effective_date: dt.date | None,
-        today: dt.date,
-        atena_no: str | None = None,
-        juki_ido_id: int | None = None,
-        from_lg_code: str | None = None,
-        from_name: str | None = None,
-        batch: str | None = None,
-        line_no: int | None = None,
-    ) -> Outcome:
-        """Reflect one 附票記載事項通知 on the local 附票 (本籍 here): log it, then append if changed."""
-        notice = self.log(
-            direction="in",
-            channel=channel,
-            status="applied",
-            kind=kind,
-            jiyu=jiyu,
-            honseki=honseki,
-            hittosha=hittosha,
-            items=items,
-            effective_date=effective_date,
-            today=today,
-            atena_no=atena_no,
-            juki_ido_id=juki_ido_id,
-            from_lg_code=from_lg_code,
-            from_name=from_name,
-            batch=batch,
-            line_no=line_no,
-        )
-        fuhyo_id, created = self.open_or_create(honseki, hittosha, today)
-        notice["fuhyo_id"] = fuhyo_id
-        person = match_person(
-            self.entries(fuhyo_id),
-            jumin_code=items.jumin_code,
-            atena_no=atena_no,
-            shi=items.shi,
-            mei=items.mei,
-            birth_date=items.birth_date,
-        )
-        before = items_of(person) if person is not None and not person.removed else None
-        changed = changed_items(before, items)
-        same_holder = person is not None and person.atena_no == atena_no
-        if before is not None and not changed and same_holder:
-            notice["status"] = "unchanged"
-            notice["message"] = "記載事項に変更はありません"
-            return Outcome(notice["id"], fuhyo_id, None, [], "unchanged")
-        note = None
-        if created and kind != "kisai":
-            note = "附票がなかったため、この通知により作成"
-        elif person is None and kind != "kisai":
-            note = "附票に記載のない者のため、この通知により記載"
-        entry = self.append(
-            fuhyo_id,
-            person,
-            kind=kind,
-            jiyu=jiyu,
-            effective_date=effective_date,
-            source="juki" if channel == "juki" else "notice",
-            today=today,
-            items=items,
-            notice_id=notice["id"],
-            juki_ido_id=juki_ido_id,
-            note=note,
-            atena_no=atena_no,
-            removed=False,
-            removed_date=None,
-            removed_reason=None,
-        )
-        notice["changed"] = changed
-        notice["message"] = note
-        return Outcome(notice["id"], fuhyo_id, entry, changed, "applied")
-
-    def send(
-        self,
-        *,
-        honseki: str,
-        hittosha: str | None,
-        kind: str,
-        jiyu: str,
-        items: FuhyoItems,
-        effective_date: dt.date | None,
-        today: dt.date,
-        atena_no: str | None = None,
-        juki_ido_id: int | None = None,
-        channel: str = "juki",
-        force: bool = False,
-        cancels_kisai: bool = False,
-        zaigai: bool | None = None,
-        zaigai_municipality: str | None = None,
-    ) -> int | None:
-        """The 附票記載事項通知 to another 本籍地 (§19①), unless nothing changed since the last one sent about
-        this resident (``force`` sends anyway: a 記載, a 取消し). Returns the notice id."""
-        previous = self.last_sent(atena_no) if atena_no else None
-        same_honseki = previous is not None and key(previous.honseki) == key(honseki)
-        before = FuhyoItems.model_validate(previous.items) if previous is not None and same_honseki else None
-        changed = changed_items(before, items)
-        if before is not None and not changed and not force:
-            return None
-        muni = municipality()
-        notice = self.log(
-            direction="out",
-            channel=channel,
-            status="sent",
-            kind=kind,
-            jiyu=jiyu,
-            honseki=honseki,
-            hittosha=hittosha,
-            items=items,
-            effective_date=effective_date,
-            today=today,
-            atena_no=atena_no,
-            juki_ido_id=juki_ido_id,
-            from_lg_code=muni.code,
-            from_name=muni.name,
-            message="記載の取消し" if cancels_kisai else None,
-        )
-        notice["changed"] = changed
-        self.uow.record(
-            FuhyoNoticeToHonsekichi(
-                notice_id=notice["id"],
-                from_lg_code=muni.code,
-                from_name=muni.name,
-                honseki=honseki,
-                hittosha=hittosha,
-                kind=kind,
-                jiyu=jiyu,
-                effective_date=effective_date,
-                items=items,
-                changed=changed,
-                zaigai=zaigai,
-                zaigai_municipality=zaigai_municipality,
-                cancels_kisai=cancels_kisai,
-            )
-        )
-        return int(notice["id"])
-
     # -- the end of the transaction ----------------------------------------------------------------
 
     def write(self) -> None:
@@ -592,9 +385,12 @@ def settle(uow: UnitOfWork) -> None:
         found.write()
 
 
-def pending(uow: UnitOfWork) -> FuhyoBatch | None:
-    found = uow.scratch.get(SCRATCH_KEY)
-    return found if isinstance(found, FuhyoBatch) else None
+def stored_notice(uow: UnitOfWork, notice_id: int) -> Tsuchi:
+    """The notice as a row, for a caller that reads it (writes what is pending first)."""
+    settle(uow)
+    row = uow.session.get(Tsuchi, notice_id)
+    assert row is not None
+    return row
 
 
-__all__ = ["FuhyoBatch", "Outcome", "Sent", "batch_of", "items_of", "match_person", "settle"]
+__all__ = ["FuhyoBatch", "Notice", "Sent", "batch_of", "settle", "stored_notice"]
