@@ -7,7 +7,7 @@ Each checks that its module exists and exposes the function it needs; when not, 
 (c) times ``yakuba.shomei.service.issue`` (render, 発行番号, signature, log row) for one 世帯 of 3–4
 members, rolled back after each copy, beside ``service.preview`` of the same request (no signature, no
 log row) as the baseline. (e) fills 選挙's copy of the registry from the outbox (setup, timed apart),
-then times ``yakuba.senkyo.toroku.run_teiji`` in trial and in real mode for the last 定時登録 month.
+then times ``yakuba.senkyo.commands.toroku.run_teiji`` in trial and in real mode for the last 定時登録 month.
 """
 
 from __future__ import annotations
@@ -159,7 +159,8 @@ def run_senkyo(config: Config) -> Result:
     result = Result(name="senkyo", title="(e) 定時登録 over the whole town")
     try:
         from yakuba.juki.events import EVENT_TYPES
-        from yakuba.senkyo import projection, toroku
+        from yakuba.senkyo import projection
+        from yakuba.senkyo.commands import toroku
         from yakuba.senkyo.models import Jumin as SenkyoJumin
     except Exception as exc:
         result.skipped = f"yakuba.senkyo is not importable yet ({type(exc).__name__}: {exc})"
@@ -253,12 +254,13 @@ def run_senkyo(config: Config) -> Result:
 def _teiji_floor(container: Any, toroku: Any, year: int, month: int) -> dict[str, Any]:
     """One set-based read of everyone old enough on the 年齢判定日: what a 定時登録 must at least do."""
     from yakuba import params
+    from yakuba.senkyo.commands import election
 
     with container.engine.connect() as conn:
         from sqlalchemy.orm import Session
 
         with Session(bind=conn) as session:
-            plan = toroku.plan_teiji(session, year, month)
+            plan = election.plan_teiji(session, year, month)
         age = params.get("senkyo.nenrei", on=plan.age_date)
         bound = plan.age_date.replace(year=plan.age_date.year - age) + dt.timedelta(days=1)
         t0 = time.perf_counter()

@@ -28,7 +28,7 @@ IDLE_LEAVES = (
 BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("waiting for PostgreSQL (psycopg wait: locks, I/O, query time)", ("Connection.wait (psycopg/",)),
     ("authentication (token lookup, principal, policy)", ("identify (", "_policy_decision", "evaluate (")),
-    ("audit entry + hash chain (append, lock, sha256)", ("audit/service.py",)),
+    ("audit entry + hash chain (append, lock, sha256)", ("audit/chain.py",)),
     ("other businesses' handlers (選挙, 附票, 印鑑)", ("senkyo/", "fuhyo/", "inkan/")),
     ("住民記録 command (tenkyo: reads, snapshot, projection)", ("juki/commands/tenkyo.py",)),
     (

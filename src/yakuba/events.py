@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
@@ -19,9 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
 from yakuba.kernel import clock
-
-if TYPE_CHECKING:
-    from yakuba.uow import UnitOfWork
 
 
 class DomainEvent(BaseModel):
@@ -36,7 +33,10 @@ class DomainEvent(BaseModel):
         return self.model_dump(mode="json")
 
 
-Handler = Callable[[Any, "UnitOfWork"], None]
+# A handler is called as ``handler(event, uow)`` with the ``yakuba.uow.UnitOfWork`` that dispatches the
+# event. The second argument is typed ``Any`` on purpose: ``yakuba.uow`` imports this module, and naming
+# its class here (even only for type checking) would make the two modules import each other.
+Handler = Callable[[Any, Any], None]
 
 
 class MessageBus:

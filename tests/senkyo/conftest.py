@@ -71,22 +71,24 @@ def senkyo_tables(yakuba: Yakuba) -> Iterator[None]:
 @pytest.fixture
 def sk() -> SimpleNamespace:
     """The senkyo modules (imported after the tables exist)."""
-    names = (
-        "api",
-        "batch",
-        "etsuran",
-        "events",
-        "meibo",
-        "models",
-        "outputs",
-        "projection",
-        "service",
-        "shikaku",
-        "tohyoku",
-        "toroku",
-        "zaigai",
-    )
-    return SimpleNamespace(**{n: importlib.import_module(f"yakuba.senkyo.{n}") for n in names})
+    modules = {
+        "api": "api",
+        "batch": "commands.batch",
+        "candidates": "commands.candidates",
+        "election": "commands.election",
+        "etsuran": "commands.etsuran",
+        "events": "events",
+        "hosei": "commands.hosei",
+        "meibo": "meibo",
+        "models": "models",
+        "projection": "projection",
+        "queries": "queries",
+        "shikaku": "commands.shikaku",
+        "tohyoku": "commands.tohyoku",
+        "toroku": "commands.toroku",
+        "zaigai": "commands.zaigai",
+    }
+    return SimpleNamespace(**{n: importlib.import_module(f"yakuba.senkyo.{m}") for n, m in modules.items()})
 
 
 Run = Callable[..., IdoResult]

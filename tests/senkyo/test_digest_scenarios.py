@@ -134,8 +134,8 @@ def test_18_the_holiday_move_does_not_apply_during_an_election(
     tennyu: Callable[..., str], senkyo: Callable[..., Any], sk: SimpleNamespace, entry: Callable[[str], Any]
 ) -> None:
     senkyo(
-        sk.toroku.define_election,
-        sk.toroku.ElectionInput(
+        sk.election.define_election,
+        sk.election.ElectionInput(
             name="やくば町長選挙", level="shichoson", kouji_date=D(2026, 2, 24), kijitsu=D(2026, 3, 8)
         ),
     )
@@ -149,8 +149,8 @@ def test_19_senkyoji_toroku_counts_three_months_to_the_day_before_the_koji(
     tennyu: Callable[..., str], senkyo: Callable[..., Any], sk: SimpleNamespace, entry: Callable[[str], Any]
 ) -> None:
     election = senkyo(
-        sk.toroku.define_election,
-        sk.toroku.ElectionInput(
+        sk.election.define_election,
+        sk.election.ElectionInput(
             name="参議院議員通常選挙", level="sangiin", kouji_date=D(2026, 10, 6), kijitsu=D(2026, 10, 18)
         ),
     )

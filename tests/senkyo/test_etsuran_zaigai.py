@@ -64,8 +64,8 @@ def test_viewing_is_closed_around_an_election_and_published(
     senkyo: Callable[..., Any], sk: SimpleNamespace, yakuba: Any
 ) -> None:
     senkyo(
-        sk.toroku.define_election,
-        sk.toroku.ElectionInput(
+        sk.election.define_election,
+        sk.election.ElectionInput(
             name="町議会議員選挙", level="shichoson", kouji_date=D(2026, 9, 8), kijitsu=D(2026, 9, 13)
         ),
     )
@@ -141,8 +141,8 @@ def test_no_zaigai_registration_between_koji_and_election_day(
 ) -> None:
     town = sk.zaigai.Municipality(*TOWN)
     senkyo(
-        sk.toroku.define_election,
-        sk.toroku.ElectionInput(
+        sk.election.define_election,
+        sk.election.ElectionInput(
             name="参議院議員通常選挙", level="sangiin", kouji_date=D(2026, 7, 2), kijitsu=D(2026, 7, 19)
         ),
     )

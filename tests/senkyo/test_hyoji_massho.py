@@ -206,7 +206,7 @@ def test_disqualified_person_is_not_registered(
     senkyo(sk.toroku.run_teiji, year=2026, month=6, mode="real", today=D(2026, 6, 1))
     assert entry(atena) is None
     senkyo(sk.shikaku.cancel_teishi, stop.id, reason="誤った通知")
-    senkyo(sk.toroku.hosei_toroku, atena_no=atena, today=D(2026, 6, 10))  # 第26条: 補正登録, 告示
+    senkyo(sk.hosei.hosei_toroku, atena_no=atena, today=D(2026, 6, 10))  # 第26条: 補正登録, 告示
     e = entry(atena)
     assert (e.status, e.reason, e.kokuji, e.toroku_date) == ("toroku", "hosei", True, D(2026, 6, 10))
 

@@ -41,7 +41,7 @@ DAYS = st.dates(min_value=D(1990, 1, 1), max_value=D(2040, 12, 31))
 @given(on=DAYS, other=DAYS, age=st.sampled_from([18, 20]), months=st.sampled_from([3]))
 def test_the_sql_bounds_are_the_rules_themselves(on: dt.date, other: dt.date, age: int, months: int) -> None:
     """第21条第1項: 年齢 and 3箇月 become ``birth_date <= X`` and ``kiroku_start <= Y``, for everyone."""
-    from yakuba.senkyo.toroku import latest_birth, latest_start
+    from yakuba.senkyo.commands.candidates import latest_birth, latest_start
 
     birth = other.replace(year=other.year - 40) if other.year > 2030 else other
     assert attains_voting_age(birth, on, age=age) == (birth <= latest_birth(on, age))
@@ -84,7 +84,7 @@ def test_candidates_by_sql_equal_judging_everyone(
     _town(tennyu, run, senkyo, sk)
     kijun, today = D(2026, 6, 1), D(2026, 6, 1)
     with yakuba.uow() as uow:
-        found = sk.toroku.candidates(uow.session, kijun=kijun, age_date=kijun, today=today)
+        found = sk.candidates.candidates(uow.session, kijun=kijun, age_date=kijun, today=today)
         teishi = sk.shikaku.active_teishi(uow.session, kijun)
         expected = []
         for p in uow.session.execute(select(sk.models.Jumin).order_by(sk.models.Jumin.atena_no)).scalars():

@@ -131,8 +131,8 @@ def test_master_change_reassigns_in_bulk_once(
 
 def test_counts_by_tohyoku_and_sex(town: dict[str, str], yakuba: Any, sk: SimpleNamespace) -> None:
     with yakuba.uow() as uow:
-        result = sk.outputs.counts(uow.session, D(2026, 6, 1))
-        before = sk.outputs.counts(uow.session, D(2026, 5, 31))
+        result = sk.queries.counts(uow.session, D(2026, 6, 1))
+        before = sk.queries.counts(uow.session, D(2026, 5, 31))
     lines = {line["tohyoku_code"]: (line["male"], line["female"], line["total"]) for line in result["lines"]}
     assert lines == {"01": (1, 1, 2), "02": (1, 1, 2)}
     assert result["totals"]["total"] == 4
@@ -143,7 +143,7 @@ def test_shohon_is_in_address_order_and_renders(
     town: dict[str, str], yakuba: Any, sk: SimpleNamespace
 ) -> None:
     with yakuba.uow() as uow:
-        lines = sk.outputs.shohon(uow.session, "01", D(2026, 6, 1))
+        lines = sk.queries.shohon(uow.session, "01", D(2026, 6, 1))
     assert [line["atena_no"] for line in lines] == [town["matsu1_m"], town["matsu8_f"]]
     assert [line["meibo_no"] for line in lines] == [1, 2]
     pdf = sk.api.shohon_form.render(
@@ -160,8 +160,8 @@ def test_nyujoken_csv_leaves_out_marked_entries(
     yakuba: Any,
 ) -> None:
     election = senkyo(
-        sk.toroku.define_election,
-        sk.toroku.ElectionInput(
+        sk.election.define_election,
+        sk.election.ElectionInput(
             name="衆議院議員総選挙", level="shugiin", kouji_date=D(2026, 10, 6), kijitsu=D(2026, 10, 18)
         ),
     )
@@ -172,9 +172,9 @@ def test_nyujoken_csv_leaves_out_marked_entries(
     )
     senkyo(sk.toroku.run_senkyoji, election_id=election.id, mode="real", today=D(2026, 10, 5))
     with yakuba.uow() as uow:
-        lines = sk.outputs.nyujoken(uow.session, election.id)
-        per_setai = sk.outputs.nyujoken(uow.session, election.id, unit="setai")
-    rows = list(csv.DictReader(io.StringIO(sk.outputs.to_csv(lines))))
+        lines = sk.queries.nyujoken(uow.session, election.id)
+        per_setai = sk.queries.nyujoken(uow.session, election.id, unit="setai")
+    rows = list(csv.DictReader(io.StringIO(sk.queries.to_csv(lines))))
     assert [r["宛名番号"] for r in rows] == [town["matsu1_m"], town["matsu8_f"], town["matsu60_m"]]
     assert rows[0]["投票所"] == "松町公民館" and rows[0]["選挙期日"] == "令和8年10月18日"
     assert rows[2]["名簿番号"] == "1"  # 第2投票区: 石井 comes first in address order (松町 before 梅町)

@@ -17,7 +17,9 @@ from yakuba.errors import InputError, NotFound
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
-from yakuba.senkyo import etsuran, meibo, outputs, service, tohyoku, zaigai
+from yakuba.senkyo import meibo, queries
+from yakuba.senkyo.commands import batch, candidates, election, etsuran, shikaku, tohyoku, toroku, zaigai
+from yakuba.senkyo.commands.hosei import hosei_toroku
 from yakuba.senkyo.forms import etsuran as etsuran_form
 from yakuba.senkyo.forms import shohon as shohon_form
 
@@ -58,7 +60,7 @@ def _file(content: bytes | str, media_type: str, filename: str) -> Response:
 @router.get("/meibo/{atena_no}", summary="選挙人名簿の照会（一人）")
 def get_entry(atena_no: str, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> dict[str, Any]:
     """現在の登録内容（登録・表示・抹消）と、登録・表示・訂正・抹消の履歴。"""
-    rows = service.history(ctx.uow.session, atena_no)
+    rows = meibo.history(ctx.uow.session, atena_no)
     if not rows:
         raise NotFound(f"宛名番号 {atena_no} は選挙人名簿に登録されたことがありません")
     ctx.touched(atena_no)
@@ -79,7 +81,7 @@ def list_entries(
 ) -> dict[str, Any]:
     """指定日現在の名簿（表示者を含む）。"""
     day = _date(on, "基準日", _today(ctx))
-    rows = outputs.roll(ctx.uow.session, day, tohyoku_code=tohyoku_code)
+    rows = queries.roll(ctx.uow.session, day, tohyoku_code=tohyoku_code)
     ctx.touched(*(r.atena_no for r in rows))
     ctx.audit.record_count = len(rows)
     ctx.commit()
@@ -108,7 +110,7 @@ def _listed(lists: dict[str, Any]) -> tuple[list[str], int]:
     return people, sum(full.get(key, len(lists.get(key, []))) for key in keys)
 
 
-def _run_response(ctx: RequestContext, result: service.RunResult) -> dict[str, Any]:
+def _run_response(ctx: RequestContext, result: toroku.RunResult) -> dict[str, Any]:
     view = result.view()
     people, count = _listed(view["lists"])
     ctx.touched(*people)
@@ -122,7 +124,7 @@ def teiji_dates(
     year: int, month: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)
 ) -> dict[str, Any]:
     """基準日・登録日・年齢の判定日（休日・選挙期間の扱いを含む。公職選挙法第22条）。"""
-    plan = service.plan_teiji(ctx.uow.session, year, month)
+    plan = election.plan_teiji(ctx.uow.session, year, month)
     ctx.commit()
     return {
         "kijun_date": plan.kijun_date,
@@ -137,7 +139,7 @@ def run_teiji(
     body: TeijiRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     """新規登録者・表示者・抹消者の一覧を作ります。本処理は基準日ごとに一度だけで、再実行しても何も変わりません。"""
-    result = service.run_teiji(ctx.uow, year=body.year, month=body.month, mode=body.mode, today=_today(ctx))
+    result = toroku.run_teiji(ctx.uow, year=body.year, month=body.month, mode=body.mode, today=_today(ctx))
     return _run_response(ctx, result)
 
 
@@ -146,13 +148,13 @@ def run_senkyoji(
     body: SenkyojiRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     """選管が定めた基準日・登録日で登録します。年齢は選挙期日現在で判定します。"""
-    result = service.run_senkyoji(ctx.uow, election_id=body.election_id, mode=body.mode, today=_today(ctx))
+    result = toroku.run_senkyoji(ctx.uow, election_id=body.election_id, mode=body.mode, today=_today(ctx))
     return _run_response(ctx, result)
 
 
 @router.get("/runs/{run_id}", summary="登録処理の結果と一覧")
 def get_run(run_id: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> dict[str, Any]:
-    view = service.run_view(ctx.uow.session, run_id)
+    view = toroku.run_view(ctx.uow.session, run_id)
     people, count = _listed(view["lists"])
     ctx.touched(*people)
     ctx.audit.record_count = count
@@ -169,7 +171,7 @@ def hosei(
     body: HoseiRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     """直近の登録の基準日現在で資格がありながら登録されていない人を登録します（告示が必要です）。"""
-    row = service.hosei_toroku(ctx.uow, atena_no=body.atena_no, today=_today(ctx))
+    row = hosei_toroku(ctx.uow, atena_no=body.atena_no, today=_today(ctx))
     ctx.touched(body.atena_no)
     ctx.audit.record_count = 1
     view = meibo.entry_view(row)
@@ -179,7 +181,7 @@ def hosei(
 
 @router.get("/hosei/candidates", summary="補正登録の候補")
 def hosei_candidates(ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> dict[str, Any]:
-    items = service.omissions(ctx.uow.session, today=_today(ctx))
+    items = candidates.omissions(ctx.uow.session, today=_today(ctx))
     ctx.touched(*(i["atena_no"] for i in items))
     ctx.audit.record_count = len(items)
     ctx.commit()
@@ -200,7 +202,7 @@ def daily(
     day = body.on or today
     if day > today:
         raise InputError.single("処理日", "未来の日付では処理できません")
-    result = service.daily_batch(ctx.uow, today=day, dry_run=body.dry_run, municipality=_municipality(ctx))
+    result = batch.daily_batch(ctx.uow, today=day, dry_run=body.dry_run, municipality=_municipality(ctx))
     ctx.touched(*(a.atena_no for a in result.actions))
     ctx.audit.record_count = len(result.actions)
     ctx.commit()
@@ -217,9 +219,9 @@ def daily(
 
 @router.post("/elections", summary="選挙の登録（選挙時登録の基準日・登録日）")
 def create_election(
-    body: service.ElectionInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    body: election.ElectionInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
-    row = service.define_election(ctx.uow, body)
+    row = election.define_election(ctx.uow, body)
     ctx.commit()
     return {
         "id": row.id,
@@ -234,9 +236,9 @@ def create_election(
 
 @router.post("/teishi", summary="選挙権停止の記録")
 def create_teishi(
-    body: service.TeishiInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    body: shikaku.TeishiInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
-    row = service.record_teishi(ctx.uow, body)
+    row = shikaku.record_teishi(ctx.uow, body)
     ctx.touched(body.atena_no)
     ctx.commit()
     return {"id": row.id, "atena_no": row.atena_no, "start_date": row.start_date, "end_date": row.end_date}
@@ -250,7 +252,7 @@ class CancelRequest(BaseModel):
 def cancel_teishi(
     teishi_id: int, body: CancelRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
-    row = service.cancel_teishi(ctx.uow, teishi_id, reason=body.reason)
+    row = shikaku.cancel_teishi(ctx.uow, teishi_id, reason=body.reason)
     ctx.touched(row.atena_no)
     ctx.commit()
     return {"id": row.id, "cancels_id": row.cancels_id}
@@ -258,9 +260,9 @@ def cancel_teishi(
 
 @router.post("/tsuho", summary="他市町村の選挙人名簿に登録された旨の通知")
 def create_tsuho(
-    body: service.TsuhoInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    body: shikaku.TsuhoInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
-    row = service.record_other_roll(ctx.uow, body)
+    row = shikaku.record_other_roll(ctx.uow, body)
     ctx.touched(body.atena_no)
     ctx.commit()
     return {"id": row.id, "atena_no": row.atena_no}
@@ -271,13 +273,13 @@ def create_tsuho(
 
 @router.post("/tohyoku/masters", summary="投票区マスタの設定（区割りの変更）")
 def create_master(
-    body: service.MasterInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    body: tohyoku.MasterInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     """新しい区割りを登録します。効力発生日が今日以前なら、登録されている人の投票区を一括で変更します。"""
     today = _today(ctx)
-    master = service.define_master(ctx.uow, body)
+    master = tohyoku.define_master(ctx.uow, body)
     changed = (
-        service.reassign_all(ctx.uow, on=body.effective_from, shori_date=today)
+        tohyoku.reassign_all(ctx.uow, on=body.effective_from, shori_date=today)
         if body.effective_from <= today
         else []
     )
@@ -307,7 +309,7 @@ def counts(
     ctx: RequestContext = require("senkyo.read", categories=ROLL),
 ) -> dict[str, Any]:
     day = _date(on, "基準日", _today(ctx))
-    result = service.counts(ctx.uow.session, day)
+    result = queries.counts(ctx.uow.session, day)
     ctx.audit.record_count = result["totals"]["total"]
     ctx.commit()
     return result
@@ -323,7 +325,7 @@ def shohon_pdf(
     from yakuba import params
 
     day = _date(on, "基準日", _today(ctx))
-    lines = service.shohon(ctx.uow.session, tohyoku_code, day)
+    lines = queries.shohon(ctx.uow.session, tohyoku_code, day)
     district = tohyoku.districts(ctx.uow.session, day).get(tohyoku_code)
     pdf = shohon_form.render(
         lines,
@@ -345,11 +347,11 @@ def nyujoken_csv(
     unit: str = Query("kojin", pattern="^(kojin|setai)$", description="kojin 個人ごと / setai 世帯ごと"),
     ctx: RequestContext = require("senkyo.read", categories=ROLL),
 ) -> Response:
-    lines = service.nyujoken(ctx.uow.session, election_id, unit=unit)
+    lines = queries.nyujoken(ctx.uow.session, election_id, unit=unit)
     ctx.touched(*(line["宛名番号"] for line in lines))
     ctx.audit.record_count = len(lines)
     ctx.commit()
-    return _file(service.to_csv(lines), "text/csv; charset=utf-8", f"投票所入場券_{election_id}.csv")
+    return _file(queries.to_csv(lines), "text/csv; charset=utf-8", f"投票所入場券_{election_id}.csv")
 
 
 # -- 閲覧 --------------------------------------------------------------------------------------------
@@ -357,10 +359,10 @@ def nyujoken_csv(
 
 @router.post("/etsuran", summary="抄本の閲覧の申出")
 def create_etsuran(
-    body: service.EtsuranInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    body: etsuran.EtsuranInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     """目的は3つ（登録の確認・政治活動・政治又は選挙に関する調査研究）に限られます。"""
-    row = service.apply_etsuran(ctx.uow, body, today=_today(ctx))
+    row = etsuran.apply(ctx.uow, body, today=_today(ctx))
     view = etsuran.view(ctx.uow.session, row.id)
     ctx.commit()
     return view
@@ -384,7 +386,7 @@ class DecisionRequest(BaseModel):
 def decide_etsuran(
     etsuran_id: int, body: DecisionRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
-    service.decide_etsuran(ctx.uow, etsuran_id, approve=body.approve, reasons=body.reasons, today=_today(ctx))
+    etsuran.decide(ctx.uow, etsuran_id, approve=body.approve, reasons=body.reasons, today=_today(ctx))
     view = etsuran.view(ctx.uow.session, etsuran_id)
     ctx.commit()
     return view
@@ -392,7 +394,7 @@ def decide_etsuran(
 
 @router.get("/etsuran/{etsuran_id}/refusal", summary="閲覧拒否の通知書（PDF）")
 def refusal_pdf(etsuran_id: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> Response:
-    notice = service.refusal_notice(ctx.uow.session, etsuran_id, issuer=_issuer(ctx))
+    notice = etsuran.refusal_notice(ctx.uow.session, etsuran_id, issuer=_issuer(ctx))
     pdf = etsuran_form.render(notice)
     ctx.commit()
     return _file(pdf, "application/pdf", f"閲覧拒否通知書_{etsuran_id}.pdf")
@@ -408,7 +410,7 @@ class ViewingRequest(BaseModel):
 def record_viewing(
     etsuran_id: int, body: ViewingRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
-    service.record_viewing(
+    etsuran.record_viewing(
         ctx.uow,
         etsuran_id,
         viewed_on=body.viewed_on or _today(ctx),
@@ -429,7 +431,7 @@ def etsuran_kohyo(
     """申出者の氏名・利用目的の概要・閲覧年月日・閲覧に係る選挙人の範囲（公職選挙法第28条の4）。"""
     first = parse_date(start, field="期間の始め")
     last = parse_date(end, field="期間の終わり")
-    items = service.kohyo(ctx.uow.session, start=first, end=last)
+    items = etsuran.kohyo(ctx.uow.session, start=first, end=last)
     ctx.commit()
     return {"start": first, "end": last, "items": items}
 
@@ -439,9 +441,9 @@ def etsuran_kohyo(
 
 @router.post("/zaigai/applications", summary="在外選挙人名簿の登録申請（在外公館申請・出国時申請）")
 def zaigai_apply(
-    body: service.ZaigaiInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    body: zaigai.ZaigaiInput, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
-    row = service.apply_zaigai(ctx.uow, body, today=_today(ctx))
+    row = zaigai.apply(ctx.uow, body, today=_today(ctx))
     if body.atena_no:
         ctx.touched(body.atena_no)
     ctx.commit()
@@ -453,7 +455,7 @@ def zaigai_register(
     shinsei_id: int, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     """衆議院・参議院の選挙の公示日から選挙期日までは登録しません（公職選挙法第30条の6第3項）。"""
-    row = service.register_zaigai(ctx.uow, shinsei_id, today=_today(ctx), municipality=_municipality(ctx))
+    row = zaigai.register(ctx.uow, shinsei_id, today=_today(ctx), municipality=_municipality(ctx))
     if row.atena_no:
         ctx.touched(row.atena_no)
     view = zaigai.entry_view(row)
@@ -465,6 +467,6 @@ def zaigai_register(
 def zaigai_shosho(
     zaigai_no: str, ctx: RequestContext = require("senkyo.read", categories=ROLL)
 ) -> dict[str, Any]:
-    data = service.shosho(ctx.uow.session, zaigai_no, municipality=_municipality(ctx))
+    data = zaigai.shosho(ctx.uow.session, zaigai_no, municipality=_municipality(ctx))
     ctx.commit()
     return data

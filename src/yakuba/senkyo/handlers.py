@@ -27,9 +27,9 @@ from yakuba.juki.events import (
 )
 from yakuba.kernel import clock
 from yakuba.senkyo import meibo, projection
-from yakuba.senkyo.batch import LOSS_OF_JUSHO
+from yakuba.senkyo.commands.batch import LOSS_OF_JUSHO
+from yakuba.senkyo.commands.tohyoku import assigner_for
 from yakuba.senkyo.models import Jumin
-from yakuba.senkyo.tohyoku import assigner_for
 from yakuba.uow import UnitOfWork
 
 # 住民票 items whose change is a 訂正 of the roll entry (第27条第2項); others (linked_items …) are not.

@@ -19,12 +19,13 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from yakuba import params
-from yakuba.senkyo import meibo, projection, zaigai
+from yakuba.senkyo import meibo, projection
+from yakuba.senkyo.commands import zaigai
+from yakuba.senkyo.commands.shikaku import active_teishi
+from yakuba.senkyo.commands.tohyoku import Assigner
+from yakuba.senkyo.commands.zaigai import Municipality
 from yakuba.senkyo.models import Jumin, Meibo, MeiboRireki
 from yakuba.senkyo.rules import massho_date, months_passed, period_end, resided_long_enough
-from yakuba.senkyo.shikaku import active_teishi
-from yakuba.senkyo.tohyoku import Assigner
-from yakuba.senkyo.zaigai import Municipality
 from yakuba.uow import UnitOfWork
 
 LOSS_OF_JUSHO = frozenset({"tenshutsu", "kokugai", "shokken"})

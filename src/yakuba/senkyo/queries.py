@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from yakuba.errors import InputError, NotFound
 from yakuba.kernel.wareki import format_wareki
 from yakuba.senkyo import meibo
+from yakuba.senkyo.commands.tohyoku import banchi_sort_key, districts
 from yakuba.senkyo.models import Election, MeiboRireki
-from yakuba.senkyo.tohyoku import banchi_sort_key, districts
 
 SEX_LABELS = {"1": "男", "2": "女", "0": "不明"}
 UNASSIGNED = "（未設定）"

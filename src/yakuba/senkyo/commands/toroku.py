@@ -13,217 +13,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from pydantic import BaseModel, Field, model_validator
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Table, and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
 
-from yakuba import params
-from yakuba.errors import Conflict, InputError, NotFound
+from yakuba.errors import InputError, NotFound
 from yakuba.juki.bulk_append import copy_rows, publish_many, update_rows
-from yakuba.senkyo import batch, meibo, projection
+from yakuba.senkyo import meibo, projection
+from yakuba.senkyo.commands import batch
+from yakuba.senkyo.commands.candidates import Candidate, _candidate_item, candidates
+from yakuba.senkyo.commands.election import KIND_LABELS, plan_teiji
 from yakuba.senkyo.events import SenkyoRegistrationChanged
-from yakuba.senkyo.models import Election, Jumin, Meibo, MeiboRireki, Run
+from yakuba.senkyo.models import Election, Meibo, MeiboRireki, Run
 from yakuba.senkyo.rules import (
-    ONE_DAY,
-    ElectionWindow,
-    Judgement,
     TeijiPlan,
-    attains_voting_age,
-    judge,
-    resided_long_enough,
-    teiji_plan,
 )
-from yakuba.senkyo.shikaku import active_teishi, other_roll
-from yakuba.senkyo.tohyoku import Assigner
 from yakuba.uow import UnitOfWork
-
-KIND_LABELS = {"teiji": "定時登録", "senkyoji": "選挙時登録", "hosei": "補正登録"}
-NATIONAL_LEVELS = frozenset({"shugiin", "sangiin"})
-
-
-# -- elections -----------------------------------------------------------------------------------------
-
-
-class ElectionInput(BaseModel):
-    name: str = Field(min_length=1, max_length=200, description="選挙の名称")
-    level: str = Field(pattern="^(shugiin|sangiin|todofuken|shichoson)$", description="選挙の種類")
-    kouji_date: dt.date = Field(description="公示日・告示日")
-    kijitsu: dt.date = Field(description="選挙期日（投票日）")
-    kijun_date: dt.date | None = Field(
-        default=None, description="選挙時登録の基準日（省略時は公示・告示日の前日）"
-    )
-    toroku_date: dt.date | None = Field(default=None, description="選挙時登録の登録日（省略時は基準日）")
-
-    @model_validator(mode="after")
-    def _dates(self) -> ElectionInput:
-        if self.kijitsu <= self.kouji_date:
-            raise ValueError("選挙期日は公示・告示日より後の日にしてください")
-        kijun = self.kijun_date or self.kouji_date - dt.timedelta(days=1)
-        if kijun >= self.kijitsu:
-            raise ValueError("基準日は選挙期日より前の日にしてください")
-        if self.toroku_date is not None and self.toroku_date < kijun:
-            raise ValueError("登録日は基準日以後の日にしてください")
-        return self
-
-
-def define_election(uow: UnitOfWork, command: ElectionInput) -> Election:
-    """選挙 and its 選挙時登録 dates as the 選管 fixed them (基準日 usually the day before the 公示/告示)."""
-    kijun = command.kijun_date or command.kouji_date - dt.timedelta(days=1)
-    row = Election(
-        name=command.name,
-        level=command.level,
-        kouji_date=command.kouji_date,
-        kijitsu=command.kijitsu,
-        kijun_date=kijun,
-        toroku_date=command.toroku_date or kijun,
-        operator=uow.actor.login,
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    return row
-
-
-def election_windows(session: Session) -> list[ElectionWindow]:
-    return [
-        ElectionWindow(e.kouji_date, e.kijitsu, e.name, e.level in NATIONAL_LEVELS)
-        for e in session.execute(select(Election).order_by(Election.kijitsu)).scalars()
-    ]
-
-
-# -- candidates ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    person: Any  # a row of ``senkyo_jumin`` (attribute access like ``Jumin``) with the previous roll entry
-    judgement: Judgement
-    tohyoku_code: str | None
-
-
-def _birth_bound(age_date: dt.date, age: int) -> dt.date:
-    """No one born after this day can have reached ``age`` on ``age_date`` (a loose bound for SQL)."""
-    day = age_date + dt.timedelta(days=2)
-    try:
-        return day.replace(year=day.year - age)
-    except ValueError:  # 2月29日
-        return day.replace(year=day.year - age, day=28) + dt.timedelta(days=1)
-
-
-def latest_birth(age_date: dt.date, age: int) -> dt.date:
-    """The last birth date that has reached ``age`` on ``age_date`` (exact, by the rule itself).
-
-    ``attains_voting_age`` only grows with an earlier birth, so everyone born on or before this day
-    qualifies and nobody after it: the rule can be a plain ``birth_date <=`` in SQL.
-    """
-    day = _birth_bound(age_date, age)
-    while not attains_voting_age(day, age_date, age=age):
-        day -= ONE_DAY
-    return day
-
-
-def latest_start(kijun: dt.date, months: int) -> dt.date:
-    """The last 住民票作成日 (転入届の日) ``months`` months before the 基準日 (第21条第1項).
-
-    ``resided_long_enough`` only holds more for an earlier start, so it is a plain ``kiroku_start <=``.
-    """
-    day = kijun
-    while not resided_long_enough(day, kijun, months=months):
-        day -= ONE_DAY
-    return day
-
-
-def _removal_date_sql() -> Any:
-    """``projection.removal_date`` in SQL: the 消除日, or the 転出予定日 of a pending 転出."""
-    return case(
-        (Jumin.shojo_date.is_not(None), Jumin.shojo_date),
-        (Jumin.jumin_jotai == "02", Jumin.tenshutsu_yotei_date),
-        else_=None,
-    )
-
-
-def candidates(session: Session, *, kijun: dt.date, age_date: dt.date, today: dt.date) -> list[Candidate]:
-    """Persons not on the roll who have the 被登録資格 on ``kijun`` (age on ``age_date``).
-
-    Set-based: SQL applies every rule of 第21条第1項 exactly (日本国民, 年齢 on the 年齢判定日,
-    住民票作成日から引き続き3箇月, present on the 基準日) through the two dates :func:`latest_birth` and
-    :func:`latest_start` derive from the rules themselves; only the few who no longer live here on
-    the 基準日 (旧住所地登録, 第21条第2項) are judged one by one with :func:`rules.judge`.
-    ``tests/senkyo/test_performance.py`` checks the result equals judging everyone that way.
-    """
-    age = params.get("senkyo.nenrei", on=age_date)
-    months = params.get("senkyo.juki_kikan_months", on=kijun)
-    removal = _removal_date_sql()
-    previous = aliased(MeiboRireki)
-    rows = session.execute(
-        select(
-            *Jumin.__table__.columns,
-            Meibo.current_rireki_no.label("prev_rireki_no"),
-            previous.effective_date.label("prev_effective_date"),
-        )
-        .outerjoin(Meibo, Meibo.atena_no == Jumin.atena_no)
-        .outerjoin(
-            previous,
-            and_(previous.atena_no == Meibo.atena_no, previous.rireki_no == Meibo.current_rireki_no),
-        )
-        .where(
-            Jumin.jumin_shubetsu == "1",
-            Jumin.birth_date.is_not(None),
-            Jumin.birth_date <= latest_birth(age_date, age),
-            or_(Meibo.atena_no.is_(None), Meibo.status == "massho"),
-            # gone long before the 基準日 (more than the four months of 第21条第2項): never a candidate
-            or_(Jumin.shojo_date.is_(None), Jumin.shojo_date > kijun - dt.timedelta(days=160)),
-            Jumin.kiroku_start.is_not(None),
-            Jumin.kiroku_start <= kijun,
-            # present on the 基準日 ⇒ 3箇月 from the 転入届; gone ⇒ judged below (第21条第2項)
-            or_(
-                Jumin.kiroku_start <= latest_start(kijun, months),
-                and_(removal.is_not(None), removal <= kijun),
-            ),
-        )
-        .order_by(Jumin.atena_no)
-    ).all()
-    disqualified = active_teishi(session, kijun)
-    elsewhere = other_roll(session, today)
-    assigner = Assigner(session, kijun)
-    codes: dict[tuple[str | None, str | None], str | None] = {}
-    present = Judgement(True, "genjusho")
-    found = []
-    for person in rows:
-        if person.atena_no in disqualified:  # 選挙権停止: no 被登録資格 (第11条)
-            continue
-        gone = projection.removal_date(person)
-        judgement = present
-        if gone is not None and gone <= kijun:
-            judgement = judge(
-                projection.facts(person, other_roll=person.atena_no in elsewhere),
-                kijun=kijun,
-                age_date=age_date,
-            )
-            if not judgement.eligible:
-                continue
-        key = (person.choaza_code, person.banchi)
-        if key not in codes:
-            codes[key] = assigner.code_for(person.choaza_code, person.banchi)
-        found.append(Candidate(person, judgement, codes[key]))
-    return found
-
-
-def judge_person(
-    session: Session, atena_no: str, *, kijun: dt.date, age_date: dt.date, today: dt.date
-) -> Judgement:
-    person = session.get(Jumin, atena_no)
-    if person is None:
-        raise NotFound(f"宛名番号 {atena_no} の住民の記録はありません")
-    facts = projection.facts(
-        person,
-        disqualified=atena_no in active_teishi(session, kijun),
-        other_roll=atena_no in other_roll(session, today),
-    )
-    return judge(facts, kijun=kijun, age_date=age_date)
-
-
-# -- runs ------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -249,22 +54,6 @@ class RunResult:
             "counts": self.run.counts,
             "lists": self.run.lists,
         }
-
-
-def _candidate_item(c: Candidate) -> dict[str, Any]:
-    p = c.person
-    return {
-        "atena_no": p.atena_no,
-        "name": projection.full_name(p),
-        "kana": projection.kana_name(p),
-        "sex": p.sex,
-        "birth_date": p.birth_date,
-        "address": projection.address(p),
-        "tohyoku_code": c.tohyoku_code,
-        "basis": c.judgement.basis,
-        "kiroku_start": p.kiroku_start,
-        "jusho_lost": projection.removal_date(p) if c.judgement.basis == "kyujusho" else None,
-    }
 
 
 def _row_item(row: MeiboRireki) -> dict[str, Any]:
@@ -540,10 +329,6 @@ def registered_by_run(session: Session, run_id: int, *, chunk: int = 5_000) -> I
         yield to_jsonable_python(_row_item(row))
 
 
-def plan_teiji(session: Session, year: int, month: int) -> TeijiPlan:
-    return teiji_plan(year, month, elections=election_windows(session))
-
-
 def run_teiji(uow: UnitOfWork, *, year: int, month: int, mode: str, today: dt.date) -> RunResult:
     """定時登録 of ``year``/``month`` (trial or real)."""
     plan = plan_teiji(uow.session, year, month)
@@ -572,84 +357,6 @@ def run_senkyoji(uow: UnitOfWork, *, election_id: int, mode: str, today: dt.date
         today=today,
         election_id=election.id,
     )
-
-
-def latest_real_run(session: Session, on: dt.date) -> Run | None:
-    return session.execute(
-        select(Run)
-        .where(Run.mode == "real", Run.kind.in_(("teiji", "senkyoji")), Run.kijun_date <= on)
-        .order_by(Run.kijun_date.desc(), Run.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
-
-def hosei_toroku(uow: UnitOfWork, *, atena_no: str, today: dt.date, run_id: int | None = None) -> MeiboRireki:
-    """補正登録 (第26条): someone who qualified at the last 登録 but is not on the roll is added and 告示."""
-    session = uow.session
-    basis_run = session.get(Run, run_id) if run_id is not None else latest_real_run(session, today)
-    if basis_run is None or basis_run.mode != "real":
-        raise InputError.single("登録", "補正の基になる定時登録・選挙時登録（本処理）がありません")
-    entry = meibo.current(session, atena_no)
-    if meibo.on_roll(entry):
-        raise Conflict(f"宛名番号 {atena_no} は既に選挙人名簿に登録されています")
-    judgement = judge_person(
-        session, atena_no, kijun=basis_run.kijun_date, age_date=basis_run.age_date, today=today
-    )
-    if not judgement.eligible:
-        raise InputError.single(
-            "被登録資格",
-            f"{basis_run.kijun_date.isoformat()} 現在で登録される資格がありません"
-            f"（{'、'.join(judgement.reasons)}）",
-        )
-    person = session.get(Jumin, atena_no)
-    assert person is not None
-    run = Run(
-        kind="hosei",
-        mode="real",
-        kijun_date=basis_run.kijun_date,
-        toroku_date=today,
-        age_date=basis_run.age_date,
-        election_id=basis_run.election_id,
-        shori_date=today,
-        note=f"{KIND_LABELS[basis_run.kind]}（基準日 {basis_run.kijun_date.isoformat()}）の補正登録",
-        operator=uow.actor.login,
-    )
-    session.add(run)
-    session.flush()
-    row = meibo.toroku(
-        uow,
-        person,
-        reason="hosei",
-        basis=judgement.basis or "genjusho",
-        toroku_date=today,
-        shori_date=today,
-        tohyoku_code=Assigner(session, today).code_for(person.choaza_code, person.banchi),
-        run_id=run.id,
-        kokuji=True,
-    )
-    if judgement.basis == "kyujusho":
-        lost = projection.removal_date(person)
-        assert lost is not None
-        meibo.hyoji_jusho(
-            uow,
-            atena_no,
-            lost_on=lost,
-            reason=projection.removal_kind(person) or "tenshutsu",
-            shori_date=today,
-        )
-    item = meibo.entry_view(row)
-    run.lists = to_jsonable_python({"shinki": [item], "hyoji": [], "massho": [], "alerts": []})
-    run.counts = {"shinki": 1, "hyoji": 0, "massho": 0, "tohyoku_mitei": int(row.tohyoku_code is None)}
-    return row
-
-
-def omissions(session: Session, *, today: dt.date) -> list[dict[str, Any]]:
-    """Who qualified at the last real 登録 but is not on the roll: the 補正登録 work list."""
-    basis_run = latest_real_run(session, today)
-    if basis_run is None:
-        return []
-    found = candidates(session, kijun=basis_run.kijun_date, age_date=basis_run.age_date, today=today)
-    return [_candidate_item(c) for c in found]
 
 
 def run_view(session: Session, run_id: int) -> dict[str, Any]:
