@@ -194,8 +194,7 @@ def keys_reencrypt(batch: int = typer.Option(1000, "--batch", min=1, help="1ト�
     """暗号化された項目を有効な鍵で暗号化し直します（値そのものは変わりません）。"""
     from sqlalchemy import select
 
-    from yakuba.juki.models import Rireki
-    from yakuba.juki.service import MYNUMBER_CONTEXT
+    from yakuba.juki.public import MYNUMBER_CONTEXT, Rireki
     from yakuba.security.accounts import TOTP_CONTEXT
     from yakuba.security.models import StaffUser
 
@@ -229,7 +228,7 @@ juki_app = typer.Typer(help="住民記録の定時処理", no_args_is_help=True)
 @juki_app.command("daily")
 def juki_daily(on: str = typer.Option("", "--on", help="処理日（省略時は今日・日本時間）")) -> None:
     """日次処理: 転出予定日が来た人を除票にします（cron などで毎日実行）。"""
-    from yakuba.juki.commands.tenshutsu import apply_due_tenshutsu
+    from yakuba.juki.public import apply_due_tenshutsu
     from yakuba.kernel import clock
 
     yakuba = _container()

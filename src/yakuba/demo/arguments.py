@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from yakuba.demo.generator import SyntheticHousehold, SyntheticPerson
-from yakuba.juki.service import AddressInput, PersonInput
+from yakuba.juki.public import AddressInput, PersonInput
 
 
 def _person_input(person: SyntheticPerson) -> PersonInput:

@@ -3,7 +3,7 @@
 Why: through the command (``setup.load_household``) every 世帯 is one transaction of a dozen ORM
 flushes — fine for a demo town, hours for a million residents. Here the rows are *built* by the
 domain's own functions (``person_state`` for validation, encryption and the blind index of the 個人番号,
-``atena_check_digit`` for the numbers, ``history._search_keys`` for the projection, ``base.summary`` and
+``atena_check_digit`` for the numbers, ``history.search_keys`` for the projection, ``base.summary`` and
 ``ResidentRegistered`` for the outbox payload) and *written* with ``COPY`` on PostgreSQL or
 ``executemany`` on SQLite, one transaction per batch. ``tests/demo/test_bulk.py`` proves both paths
 leave identical tables.
@@ -61,13 +61,20 @@ from yakuba.demo.bulk_sink import (
     _Sink,
 )
 from yakuba.demo.generator import SyntheticHousehold, SyntheticTown
-from yakuba.juki.base import summary
-from yakuba.juki.commands._persons import label, person_state
-from yakuba.juki.events import ResidentRegistered
-from yakuba.juki.history import SNAPSHOT_COLUMNS, _search_keys
-from yakuba.juki.models import Jumin, Rireki
-from yakuba.juki.schemas import AddressInput, PersonInput
-from yakuba.juki.service import JIYU_KIND, register_household
+from yakuba.juki.public import (
+    JIYU_KIND,
+    SNAPSHOT_COLUMNS,
+    AddressInput,
+    Jumin,
+    PersonInput,
+    ResidentRegistered,
+    Rireki,
+    label,
+    person_state,
+    register_household,
+    search_keys,
+    summary,
+)
 from yakuba.kernel import clock
 from yakuba.uow import UnitOfWork
 
@@ -365,7 +372,7 @@ class _Loader:
                     sort_order=state.get("sort_order") or 0,
                 )
                 view = SimpleNamespace(**row)
-                kana_key, name_key = _search_keys(cast(Rireki, view))
+                kana_key, name_key = search_keys(cast(Rireki, view))
                 registered.append(
                     ResidentRegistered(
                         ido_id=ido_id,

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from yakuba.events import OutboxEntry
-from yakuba.juki.models import Ido, Jumin, Numbering, Rireki, Setai
+from yakuba.juki.public import Ido, Jumin, Numbering, Rireki, Setai
 from yakuba.kernel.checkdigit import atena_check_digit
 
 # --------------------------------------------------------------------------------------------------

@@ -20,8 +20,7 @@ from yakuba.bootstrap import Yakuba, bootstrap
 from yakuba.config import Settings
 from yakuba.demo.arguments import household_arguments
 from yakuba.demo.generator import SyntheticHousehold, SyntheticTown, generate_town
-from yakuba.juki.models import Jumin
-from yakuba.juki.service import register_household
+from yakuba.juki.public import Jumin, register_household
 from yakuba.kernel import clock
 from yakuba.migrate import upgrade
 from yakuba.security.accounts import add_user

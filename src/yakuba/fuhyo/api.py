@@ -26,7 +26,7 @@ from yakuba.fuhyo import queries
 from yakuba.fuhyo.commands import jushin, shien, shojo, zaigai
 from yakuba.fuhyo.forms import utsushi
 from yakuba.fuhyo.schemas import InboundNotice, UtsushiRequest, ZaigaiSenkyo
-from yakuba.juki.visibility import can_see_shien
+from yakuba.juki.public import can_see_shien
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
 

@@ -28,7 +28,7 @@ from yakuba.fuhyo.commands.torikeshi import cancel_ido
 from yakuba.fuhyo.commands.zaigai import mark_zaigai_senkyo
 from yakuba.fuhyo.rules import kokugai_items, resident_items
 from yakuba.fuhyo.schemas import ZaigaiSenkyo
-from yakuba.juki.events import (
+from yakuba.juki.public import (
     IdoCancelled,
     NameChanged,
     ResidentCorrected,
@@ -37,7 +37,7 @@ from yakuba.juki.events import (
     ResidentRemoved,
     TenshutsuFiled,
 )
-from yakuba.senkyo.events import ZaigaiSenkyoRegistered, ZaigaiSenkyoRemoved
+from yakuba.senkyo.public import ZaigaiSenkyoRegistered, ZaigaiSenkyoRemoved
 from yakuba.uow import UnitOfWork
 
 # 附票 items among the names ResidentCorrected lists in ``changed_items``.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from yakuba.errors import NotFound
 from yakuba.fuhyo.models import Fuhyo, Kisai, ShienForward, Tsuchi
 from yakuba.fuhyo.rules import SNAPSHOT, Retention, key, retention
-from yakuba.juki.yokushi import shien_subjects
+from yakuba.juki.public import shien_subjects
 from yakuba.kernel.kana import prefix_pattern
 
 ENTRY_FIELDS = (

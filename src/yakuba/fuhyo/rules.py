@@ -15,7 +15,7 @@ from typing import Any
 from yakuba import params
 from yakuba.fuhyo.config import municipality
 from yakuba.fuhyo.schemas import FuhyoItems
-from yakuba.juki.events import ResidentSummary
+from yakuba.juki.public import ResidentSummary
 
 KINDS = {
     "kisai": "記載",

@@ -21,7 +21,7 @@ from yakuba.inkan.commands.shokai import expire_overdue, kaito
 from yakuba.inkan.commands.toroku import shinsei
 from yakuba.inkan.forms import shomeisho
 from yakuba.inkan.models import InkanToroku
-from yakuba.juki.visibility import guard_read
+from yakuba.juki.public import guard_read
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
 

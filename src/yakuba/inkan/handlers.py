@@ -15,7 +15,7 @@ from __future__ import annotations
 from yakuba.events import MessageBus
 from yakuba.inkan import queries, rules
 from yakuba.inkan.commands import massho, shimei
-from yakuba.juki.events import (
+from yakuba.juki.public import (
     IdoCancelled,
     JukiEvent,
     NameChanged,

@@ -15,7 +15,7 @@ from yakuba.juki.base import IdoWriter
 from yakuba.juki.bulk_append import Change, append_linked_items
 from yakuba.juki.schemas import IdoDates
 from yakuba.kernel import clock
-from yakuba.senkyo.events import SenkyoRegistrationChanged
+from yakuba.senkyo.public import SenkyoRegistrationChanged
 from yakuba.uow import UnitOfWork
 
 _WRITER = "juki.linked_items.senkyo"

@@ -95,7 +95,7 @@ def append_snapshot(
     return row
 
 
-def _search_keys(row: Rireki) -> tuple[str, str]:
+def search_keys(row: Rireki) -> tuple[str, str]:
     kana = kana_search_key(" ".join(p for p in (row.shi_kana, row.mei_kana) if p))
     names = [row.shi + row.mei, row.name_roman or "", row.tsusho or ""]
     return kana, "|".join(name_search_key(n) for n in names if n)
@@ -103,7 +103,7 @@ def _search_keys(row: Rireki) -> tuple[str, str]:
 
 def project(session: Session, row: Rireki) -> Jumin:
     """Move the per-person projection to ``row`` (and keep the 世帯 member counts)."""
-    kana_key, name_key = _search_keys(row)
+    kana_key, name_key = search_keys(row)
     head = session.get(Jumin, row.atena_no)
     old_setai = head.setai_no if head is not None else None
     was_member = head is not None and head.jumin_jotai in ACTIVE_STATES

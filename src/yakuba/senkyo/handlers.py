@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from yakuba.events import MessageBus
-from yakuba.juki.events import (
+from yakuba.juki.public import (
     IdoCancelled,
     JukiEvent,
     NameChanged,

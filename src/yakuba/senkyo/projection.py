@@ -15,8 +15,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.util import find_tables
 
-from yakuba.juki.bulk_append import copy_rows, key_in, reserve_ids, update_rows
-from yakuba.juki.events import JukiEvent, ResidentSummary
+from yakuba.bulk import copy_rows, key_in, reserve_ids, update_rows
+from yakuba.juki.public import JukiEvent, ResidentSummary
 from yakuba.senkyo.models import Jumin, JuminLog
 from yakuba.senkyo.rules import PersonFacts
 from yakuba.uow import UnitOfWork

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from yakuba.bootstrap import Yakuba
-from yakuba.juki import visibility
+from yakuba.juki import public as juki
 from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
 from yakuba.shomei import registry, service
@@ -38,7 +38,7 @@ def _caller(ctx: RequestContext, request: CertificateRequest) -> service.Caller:
     wants_mynumber = resolve(request, on).mynumber
     return service.Caller(
         login=ctx.principal.login,
-        can_see_shien=visibility.can_see_shien(ctx),
+        can_see_shien=juki.can_see_shien(ctx),
         can_print_mynumber=wants_mynumber and ctx.allows("juki.mynumber.read", sensitivity="3A").allowed,
         can_manage_shien=request.kind == "shien_shuryo_tsuchi"
         and ctx.allows("juki.shien.manage", sensitivity="3A").allowed,

@@ -15,9 +15,8 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from yakuba.juki import visibility, yokushi
-from yakuba.juki.base import AlertConfirmationRequired
-from yakuba.juki.models import Rireki
+from yakuba.juki import public as juki
+from yakuba.juki.public import AlertConfirmationRequired, Rireki
 
 # Which 抑止 / 支援措置 process each kind of document is.
 PROCESS_OF_KIND = {
@@ -45,14 +44,14 @@ def check(
 
     ``touched(atena_no, is_shien)`` lets the caller mark the audit entry before an error leaves.
     """
-    on = yokushi.today_jst(now)
+    on = juki.today_jst(now)
     process = PROCESS_OF_KIND[kind]
     alerts: list[str] = []
     for row in rows:
-        shien = yokushi.is_shien_subject(session, row.atena_no, on)
+        shien = juki.is_shien_subject(session, row.atena_no, on)
         touched(row.atena_no, shien)
-        visibility.assert_visible(session, row.atena_no, can_see_shien=can_see_shien, on=on)
-        warnings = yokushi.check_process(
+        juki.assert_visible(session, row.atena_no, can_see_shien=can_see_shien, on=on)
+        warnings = juki.check_process(
             session,
             atena_no=row.atena_no,
             setai_no=row.setai_no,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from yakuba import params
-from yakuba.juki.models import Ido, Rireki
+from yakuba.juki.public import Ido, Rireki
 from yakuba.shomei.items import (
     ACTIVE,
     BLANK,

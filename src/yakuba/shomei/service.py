@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 from yakuba import params
 from yakuba.config import Settings
 from yakuba.errors import Forbidden, InputError
-from yakuba.juki import queries
-from yakuba.juki.models import Ido, Rireki
-from yakuba.juki.service import MYNUMBER_CONTEXT
+from yakuba.juki import public as juki
+from yakuba.juki.public import MYNUMBER_CONTEXT, Ido, Rireki
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for, most_restrictive
@@ -172,7 +171,7 @@ def _person(uow: UnitOfWork, row: Rireki, resolved: Resolved, settings: Settings
         options=resolved,
         mynumber=mynumber,
     )
-    history: list[tuple[Rireki, Ido]] = queries.history(uow.session, row.atena_no)
+    history: list[tuple[Rireki, Ido]] = juki.resident_history(uow.session, row.atena_no)
     return build_person(row, history, ctx)
 
 
@@ -213,14 +212,14 @@ def _extra(
 
 def _code_recorded(session: Session, row: Rireki) -> str:
     """記載年月日: the 異動日 of the first snapshot carrying the present 住民票コード."""
-    for snapshot, _ido in queries.history(session, row.atena_no):
+    for snapshot, _ido in juki.resident_history(session, row.atena_no):
         if snapshot.jumin_code == row.jumin_code:
             return wareki(snapshot.effective_date)
     return wareki(row.effective_date)
 
 
 def _shien_extra(request: CertificateRequest, on: dt.date) -> dict[str, object]:
-    from yakuba.juki.yokushi import extension_opens
+    from yakuba.juki.public import extension_opens
 
     if request.shien_start is None or request.shien_end is None:
         raise InputError.single("支援措置の期間", "開始日と終了日を指定してください")

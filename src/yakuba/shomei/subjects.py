@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from yakuba import params
 from yakuba.errors import InputError, NotFound
-from yakuba.juki import queries
-from yakuba.juki.models import Rireki
+from yakuba.juki import public as juki
+from yakuba.juki.public import Rireki
 from yakuba.kernel.wareki import format_wareki
 from yakuba.shomei.items import ACTIVE, full_name
 from yakuba.shomei.options import CertificateRequest
@@ -29,7 +29,7 @@ TENSHUTSU_STATES = frozenset({"02", "11", "15"})
 def load(session: Session, request: CertificateRequest, *, on: dt.date) -> list[Rireki]:
     kind = request.kind
     if request.atena_nos:
-        rows = [queries.get_resident_row(session, a) for a in dict.fromkeys(request.atena_nos)]
+        rows = [juki.get_resident_row(session, a) for a in dict.fromkeys(request.atena_nos)]
         if request.setai_no and any(r.setai_no != request.setai_no for r in rows):
             raise InputError.single(
                 "宛名番号", f"世帯番号 {request.setai_no} の世帯員ではない人が含まれています"
@@ -37,7 +37,7 @@ def load(session: Session, request: CertificateRequest, *, on: dt.date) -> list[
     elif request.setai_no:
         if kind in REMOVED_KINDS:
             raise InputError.single("宛名番号", "除票の証明は宛名番号で指定してください")
-        rows = queries.search(session, setai_no=request.setai_no, limit=200)
+        rows = juki.search_residents(session, setai_no=request.setai_no, limit=200)
         if kind == "tenshutsu":
             rows = [r for r in rows if r.jumin_jotai == "02"]
         if not rows:
@@ -73,7 +73,7 @@ def _check_retention(row: Rireki, field: str, on: dt.date) -> None:
     removed = row.shojo_date or row.effective_date
     if removed is None or params.in_force("juki.joshohyo.retention_years", on=removed) is None:
         return
-    retention = queries.joshohyo_retention(removed, on)
+    retention = juki.joshohyo_retention(removed, on)
     if retention.expired:
         raise InputError.single(
             field,
@@ -85,7 +85,7 @@ def ordered(rows: list[Rireki], *, on: dt.date) -> list[Rireki]:
     """The 世帯連記式 order (住民記録システム標準仕様書 j1010, :mod:`yakuba.juki.zokugara`)."""
     if len({r.setai_no for r in rows}) != 1:
         raise InputError.single("宛名番号", "世帯連記式には同じ世帯の人だけを記載できます")
-    from yakuba.juki.zokugara import MemberForOrder, display_order
+    from yakuba.juki.public import MemberForOrder, display_order
 
     members = [
         MemberForOrder(

@@ -19,8 +19,7 @@ from starlette.datastructures import FormData
 
 from yakuba import params
 from yakuba.errors import NotFound, YakubaError
-from yakuba.juki.base import AlertConfirmationRequired, current_row
-from yakuba.juki.visibility import guard_read
+from yakuba.juki.public import AlertConfirmationRequired, current_row, guard_read
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
 from yakuba.ui.common import error_json, error_page, form_data, input_error, page, templates
@@ -127,8 +126,7 @@ def certificate_submit(
     reader = FormReader(form)
     try:
         _require_log_table(ctx)
-        from yakuba.shomei.api import issue_certificate, preview_certificate
-        from yakuba.shomei.options import CertificateRequest, resolve
+        from yakuba.shomei.public import CertificateRequest, issue_certificate, preview_certificate, resolve
 
         try:
             body = CertificateRequest.model_validate(_request_body(reader))

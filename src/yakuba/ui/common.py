@@ -25,7 +25,7 @@ from starlette.datastructures import FormData
 
 from yakuba.bootstrap import Yakuba
 from yakuba.errors import FieldProblem, InputError, YakubaError
-from yakuba.juki.base import AlertConfirmationRequired
+from yakuba.juki.public import AlertConfirmationRequired
 from yakuba.security.auth import RequestContext
 from yakuba.ui import labels
 

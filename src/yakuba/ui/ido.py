@@ -18,11 +18,19 @@ from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from yakuba.errors import NotFound, YakubaError
-from yakuba.juki import service
-from yakuba.juki.base import AlertConfirmationRequired, current_row
-from yakuba.juki.commands.shusei import ITEM_LABELS
-from yakuba.juki.models import Ido, Jumin, Rireki, Setai
-from yakuba.juki.visibility import can_see_shien, guard_read, hidden_subjects
+from yakuba.juki import public as juki
+from yakuba.juki.public import (
+    ITEM_LABELS,
+    AlertConfirmationRequired,
+    Ido,
+    Jumin,
+    Rireki,
+    Setai,
+    can_see_shien,
+    current_row,
+    guard_read,
+    hidden_subjects,
+)
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
 from yakuba.ui import ido_kinds
@@ -99,7 +107,7 @@ def ido_page(
 def _decide(ctx: RequestContext, ido_id: int, action: str) -> JSONResponse:
     now = ctx.yakuba.clock()
     try:
-        ido = (service.confirm if action == "confirm" else service.discard)(ctx.uow, ido_id, now=now)
+        ido = (juki.confirm if action == "confirm" else juki.discard)(ctx.uow, ido_id, now=now)
     except YakubaError as exc:
         return error_json(ctx, exc)
     subjects = _subjects(ctx, ido)

@@ -14,10 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from yakuba.juki import service
-from yakuba.juki.base import IdoResult
-from yakuba.juki.commands.kisai import Tennyu
-from yakuba.juki.commands.shusei import ITEM_LABELS
+from yakuba.juki import public as juki
+from yakuba.juki.public import ITEM_LABELS, IdoResult, Tennyu
 from yakuba.ui.common import input_error
 from yakuba.ui.form_reader import FormReader
 from yakuba.uow import UnitOfWork
@@ -167,7 +165,7 @@ def _tennyu(r: FormReader) -> tuple[BaseModel, Handler]:
         "tokurei": r.flag("tokurei", "特例転入"),
         "dates": _dates(r, "tennyu"),
     }
-    return _model(r, Tennyu, body), service.tennyu
+    return _model(r, Tennyu, body), juki.tennyu
 
 
 def _shussei(r: FormReader) -> tuple[BaseModel, Handler]:
@@ -175,7 +173,7 @@ def _shussei(r: FormReader) -> tuple[BaseModel, Handler]:
     join = r.text("join_setai_no", "入る世帯の世帯番号", required=True)
     person = _person(r, 0, 1, birth=dates["ido_date"] or dt.date.min)
     body = {"kind": "shussei", "persons": [person], "join_setai_no": join, "dates": dates}
-    return _model(r, Tennyu, body), service.tennyu
+    return _model(r, Tennyu, body), juki.tennyu
 
 
 def _tenkyo(r: FormReader) -> tuple[BaseModel, Handler]:
@@ -192,7 +190,7 @@ def _tenkyo(r: FormReader) -> tuple[BaseModel, Handler]:
         "zokugara": _zokugara(r, movers),
         "dates": dates,
     }
-    return _model(r, service.Tenkyo, body), service.tenkyo
+    return _model(r, juki.Tenkyo, body), juki.tenkyo
 
 
 def _tenshutsu(r: FormReader) -> tuple[BaseModel, Handler]:
@@ -209,7 +207,7 @@ def _tenshutsu(r: FormReader) -> tuple[BaseModel, Handler]:
         "tokurei": r.flag("tokurei", "特例転出"),
         "dates": dates,
     }
-    return _model(r, service.Tenshutsu, body), service.tenshutsu
+    return _model(r, juki.Tenshutsu, body), juki.tenshutsu
 
 
 def _setai_henko(r: FormReader) -> tuple[BaseModel, Handler]:
@@ -224,7 +222,7 @@ def _setai_henko(r: FormReader) -> tuple[BaseModel, Handler]:
         "zokugara": _zokugara(r, r.many("member_nos")),
         "dates": _dates(r, "setai-henko"),
     }
-    return _model(r, service.SetaiHenko, body), service.setai_henko
+    return _model(r, juki.SetaiHenko, body), juki.setai_henko
 
 
 def _shibo(r: FormReader) -> tuple[BaseModel, Handler]:
@@ -234,7 +232,7 @@ def _shibo(r: FormReader) -> tuple[BaseModel, Handler]:
         "reason": reason,
         "dates": _dates(r, "shibo", shokken=None if reason == "shibo" else True),
     }
-    return _model(r, service.Shojo, body), service.shojo
+    return _model(r, juki.Shojo, body), juki.shojo
 
 
 def _shusei(r: FormReader) -> tuple[BaseModel, Handler]:
@@ -262,7 +260,7 @@ def _shusei(r: FormReader) -> tuple[BaseModel, Handler]:
         "corrects_rireki_no": int(rireki) if rireki.isdigit() else None,
         "dates": _dates(r, "shusei", shokken=True),
     }
-    return _model(r, service.Shusei, body), service.shusei
+    return _model(r, juki.Shusei, body), juki.shusei
 
 
 def _model(r: FormReader, model: type[BaseModel], body: dict[str, Any]) -> BaseModel:

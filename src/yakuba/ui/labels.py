@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from yakuba import params
-from yakuba.juki.commands.shusei import ITEM_LABELS
+from yakuba.juki.public import ITEM_LABELS
 from yakuba.kernel import clock
 from yakuba.kernel.clock import JST
 from yakuba.kernel.wareki import format_seireki, format_wareki

@@ -14,13 +14,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from yakuba.errors import YakubaError
-from yakuba.juki import queries
-from yakuba.juki.base import setai_rows
-from yakuba.juki.history import SNAPSHOT_COLUMNS, state_as_of
-from yakuba.juki.models import Ido, Rireki, Setai
-from yakuba.juki.visibility import can_see_shien, guard_read, hidden_subjects
-from yakuba.juki.yokushi import LEVELS, PROCESSES, is_in_force, list_yokushi
-from yakuba.juki.zokugara import MemberForOrder, display_order
+from yakuba.juki import public as juki
+from yakuba.juki.public import (
+    LEVELS,
+    PROCESSES,
+    SNAPSHOT_COLUMNS,
+    Ido,
+    MemberForOrder,
+    Rireki,
+    Setai,
+    can_see_shien,
+    display_order,
+    guard_read,
+    hidden_subjects,
+    is_in_force,
+    list_yokushi,
+    setai_rows,
+    state_as_of,
+)
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
@@ -116,8 +127,8 @@ def person_page(
     try:
         guard_read(ctx, atena_no)
         day = _as_of(as_of)
-        current = queries.get_resident_row(session, atena_no)
-        history = queries.history(session, atena_no)
+        current = juki.get_resident_row(session, atena_no)
+        history = juki.resident_history(session, atena_no)
     except YakubaError as exc:
         ctx.touched(atena_no)
         return error_page(request, ctx, exc)

@@ -13,9 +13,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from yakuba.errors import InputError
-from yakuba.juki import queries
-from yakuba.juki.visibility import can_see_shien, guard_search, hidden_subjects
-from yakuba.juki.yokushi import LEVELS, PROCESSES, yokushi_flags
+from yakuba.juki import public as juki
+from yakuba.juki.public import LEVELS, PROCESSES, can_see_shien, guard_search, hidden_subjects, yokushi_flags
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
 from yakuba.ui.common import fail, page
@@ -29,9 +28,9 @@ def _find(ctx: RequestContext, criteria: Criteria, include_removed: bool) -> lis
     session = ctx.uow.session
     hidden = hidden_subjects(session, can_see_shien(ctx), japan_date(ctx.yakuba.clock()))
     query: dict[str, Any] = {**criteria.as_query(), "include_removed": include_removed}
-    rows = queries.search(session, **query, exclude=hidden, limit=LIMIT)
+    rows = juki.search_residents(session, **query, exclude=hidden, limit=LIMIT)
     if hidden:  # the attempt to find a 支援措置 subject is audited even though nothing is shown
-        withheld = queries.search(session, **query, only=hidden)
+        withheld = juki.search_residents(session, **query, only=hidden)
         if withheld:
             ctx.touched(*(r.atena_no for r in withheld), shien=True)
             ctx.audit.detail["shien_withheld"] = len(withheld)

@@ -17,9 +17,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import FormData
 
 from yakuba.errors import InputError, YakubaError
-from yakuba.juki import yokushi as service
-from yakuba.juki.base import current_row
-from yakuba.juki.models import Jumin
+from yakuba.juki import public as juki
+from yakuba.juki.public import Jumin, current_row
 from yakuba.security.auth import RequestContext, require
 from yakuba.ui.common import error_json, form_data, page, redirect_json
 from yakuba.ui.form_reader import FormReader
@@ -37,12 +36,12 @@ def _back(ctx: RequestContext, message: str, **params: str) -> JSONResponse:
 
 def _shien_list(ctx: RequestContext, view: str) -> list[Any]:
     session = ctx.uow.session
-    today = service.today_jst(ctx.yakuba.clock())
+    today = juki.today_jst(ctx.yakuba.clock())
     if view == "ending_soon":
-        return service.ending_soon(session, today)
+        return juki.ending_soon(session, today)
     if view == "expired":
-        return service.expired(session, today)
-    return service.list_shien(session, include_ended=view == "all")
+        return juki.expired(session, today)
+    return juki.list_shien(session, include_ended=view == "all")
 
 
 @router.get("")
@@ -60,16 +59,16 @@ def shien_page(
     person = session.get(Jumin, atena_no) if atena_no else None
     name = full_name(current_row(session, atena_no, active=False)) if person is not None else ""
     target_setai = setai_no or (person.setai_no if person else "")
-    rows = service.list_yokushi(session, atena_no=atena_no or None, setai_no=target_setai or None)
-    yokushi = [{"row": r, "in_force": service.is_in_force(r, now)} for r in rows]
+    rows = juki.list_yokushi(session, atena_no=atena_no or None, setai_no=target_setai or None)
+    yokushi = [{"row": r, "in_force": juki.is_in_force(r, now)} for r in rows]
     may_read = ctx.allows("juki.shien.read", sensitivity="3A").allowed
     shien = _shien_list(ctx, view) if may_read else []
-    today = service.today_jst(now)
+    today = juki.today_jst(now)
     counts = {
-        "ending_soon": len(service.ending_soon(session, today)),
-        "expired": len(service.expired(session, today)),
+        "ending_soon": len(juki.ending_soon(session, today)),
+        "expired": len(juki.expired(session, today)),
     }
-    ctx.touched(*sorted({a for s in shien for a in service.subjects_of(s)}), shien=True)
+    ctx.touched(*sorted({a for s in shien for a in juki.subjects_of(s)}), shien=True)
     if atena_no:
         ctx.touched(atena_no)
     ctx.audit.record_count = len(rows) + len(shien)
@@ -89,11 +88,11 @@ def shien_page(
         view=view,
         views=VIEWS,
         done=done,
-        processes=service.PROCESSES,
-        levels=service.LEVELS,
-        targets=service.TARGET_KINDS,
-        shien_kinds=service.SHIEN_KINDS,
-        shien_processes=service.SHIEN_PROCESSES,
+        processes=juki.PROCESSES,
+        levels=juki.LEVELS,
+        targets=juki.TARGET_KINDS,
+        shien_kinds=juki.SHIEN_KINDS,
+        shien_processes=juki.SHIEN_PROCESSES,
     )
 
 
@@ -105,22 +104,22 @@ def set_yokushi(
     r = FormReader(form)
     now = ctx.yakuba.clock()
     try:
-        target_kind = r.choice("target_kind", "対象", service.TARGET_KINDS, default="person")
+        target_kind = r.choice("target_kind", "対象", juki.TARGET_KINDS, default="person")
         target_no = r.text("target_no", "宛名番号・世帯番号", required=True) or ""
-        process = r.choice("process", "抑止する業務", service.PROCESSES, default="certificate")
-        level = r.choice("level", "レベル", service.LEVELS, default="error")
+        process = r.choice("process", "抑止する業務", juki.PROCESSES, default="certificate")
+        level = r.choice("level", "レベル", juki.LEVELS, default="error")
         reason = r.text("reason", "理由", required=True) or ""
         start = r.date("start_date", "開始日")
         end = r.date("end_date", "終了日")
         r.check()
-        row = service.set_yokushi(
+        row = juki.set_yokushi(
             ctx.uow,
             target_kind=target_kind,
             target_no=target_no,
             process=process,
             level=level,
             reason=reason,
-            start_date=start or service.today_jst(now),
+            start_date=start or juki.today_jst(now),
             end_date=end,
             now=now,
         )
@@ -146,13 +145,11 @@ def change_yokushi(
     now = ctx.yakuba.clock()
     try:
         if action == "release":
-            row = service.release_yokushi(ctx.uow, yokushi_id, now=now)
+            row = juki.release_yokushi(ctx.uow, yokushi_id, now=now)
             done = f"抑止 {yokushi_id} を解除しました"
         elif action == "temp-release":
             minutes = r.raw("minutes")
-            row = service.temp_release(
-                ctx.uow, yokushi_id, int(minutes) if minutes.isdigit() else None, now=now
-            )
+            row = juki.temp_release(ctx.uow, yokushi_id, int(minutes) if minutes.isdigit() else None, now=now)
             done = f"抑止 {yokushi_id} を一時解除しました"
         else:
             raise InputError.single("操作", f"「{action}」はできません")
@@ -178,32 +175,32 @@ def apply_shien(
     r = FormReader(form)
     try:
         atena_no = r.text("atena_no", "申出者の宛名番号", required=True) or ""
-        kind = r.choice("kind", "種別", service.SHIEN_KINDS, default="hon")
+        kind = r.choice("kind", "種別", juki.SHIEN_KINDS, default="hon")
         start = r.date("start", "開始日", required=True)
         added = [
-            service.AddedPerson(atena_no=a, relation="併せて支援を求める者") for a in _numbers(r.raw("added"))
+            juki.AddedPerson(atena_no=a, relation="併せて支援を求める者") for a in _numbers(r.raw("added"))
         ]
         kagaisha_name = r.text("kagaisha_name", "加害者の氏名")
         processes = r.many("target_processes") or None
         r.check()
         assert start is not None
-        row = service.apply_shien(
+        row = juki.apply_shien(
             ctx.uow,
             atena_no=atena_no,
             kind=kind,
             start=start,
             added_persons=added or None,
-            kagaisha=[service.Kagaisha(name=kagaisha_name)] if kagaisha_name else None,
+            kagaisha=[juki.Kagaisha(name=kagaisha_name)] if kagaisha_name else None,
             target_processes=processes,
-            applicant=service.ShienApplicant(contact=r.text("contact", "連絡先")),
+            applicant=juki.ShienApplicant(contact=r.text("contact", "連絡先")),
             now=ctx.yakuba.clock(),
         )
     except YakubaError as exc:
         return error_json(ctx, exc)
-    ctx.touched(*sorted(service.subjects_of(row)), shien=True)
+    ctx.touched(*sorted(juki.subjects_of(row)), shien=True)
     ctx.audit.detail["shien_id"] = row.id
     ctx.commit()
-    return _back(ctx, f"{service.SHIEN_KINDS[row.kind]} {row.id} を登録しました", atena_no=atena_no)
+    return _back(ctx, f"{juki.SHIEN_KINDS[row.kind]} {row.id} を登録しました", atena_no=atena_no)
 
 
 @router.post("/{shien_id}/{action}")
@@ -214,16 +211,16 @@ def change_shien(
     now = ctx.yakuba.clock()
     try:
         if action == "extend":
-            row = service.extend_shien(ctx.uow, shien_id, on=service.today_jst(now), now=now)
+            row = juki.extend_shien(ctx.uow, shien_id, on=juki.today_jst(now), now=now)
             done = f"支援措置 {shien_id} を延長しました（新しい番号 {row.id}）"
         elif action == "end":
-            row = service.end_shien(ctx.uow, shien_id, now=now)
+            row = juki.end_shien(ctx.uow, shien_id, now=now)
             done = f"支援措置 {shien_id} を終了しました"
         else:
             raise InputError.single("操作", f"「{action}」はできません")
     except YakubaError as exc:
         return error_json(ctx, exc)
-    ctx.touched(*sorted(service.subjects_of(row)), shien=True)
+    ctx.touched(*sorted(juki.subjects_of(row)), shien=True)
     ctx.audit.detail["shien_id"] = row.id
     ctx.commit()
     return _back(ctx, done)

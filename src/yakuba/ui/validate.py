@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from yakuba.errors import InputError
-from yakuba.juki.zokugara import validate_zokugara
+from yakuba.juki.public import validate_zokugara
 from yakuba.kernel.kana import validate_furigana
 from yakuba.kernel.wareki import format_seireki, format_wareki, parse_date
 from yakuba.security.auth import RequestContext, require

@@ -27,7 +27,7 @@ from yakuba.fuhyo.rules import (
     resident_items,
 )
 from yakuba.fuhyo.schemas import FuhyoItems
-from yakuba.juki.events import JukiEvent, ResidentRegistered, ResidentSummary
+from yakuba.juki.public import JukiEvent, ResidentRegistered, ResidentSummary
 from yakuba.kernel import clock
 from yakuba.uow import UnitOfWork
 

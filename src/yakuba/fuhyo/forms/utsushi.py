@@ -32,8 +32,7 @@ from yakuba.fuhyo.models import Kisai
 from yakuba.fuhyo.queries import joshohyo_status
 from yakuba.fuhyo.rules import item_in_force
 from yakuba.fuhyo.schemas import UtsushiRequest
-from yakuba.juki.base import AlertConfirmationRequired
-from yakuba.juki.yokushi import check_process
+from yakuba.juki.public import AlertConfirmationRequired, check_process
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for
 from yakuba.shomei import registry, signing

@@ -15,7 +15,7 @@ from yakuba.inkan.models import OPEN_STATUSES, InkanToroku
 from yakuba.inkan.queries import events_of, get_toroku, open_registration
 from yakuba.inkan.rules import check_recorded, ichibu_ok, name_items
 from yakuba.inkan.schemas import Outcome, ShimeiKakunin
-from yakuba.juki.base import current_row
+from yakuba.juki.public import current_row
 from yakuba.uow import UnitOfWork
 
 

@@ -40,7 +40,7 @@ from yakuba.inkan.rules import (
     resident_problems,
 )
 from yakuba.inkan.schemas import Outcome, Shinsei
-from yakuba.juki.base import AlertConfirmationRequired, current_row, setai_rows
+from yakuba.juki.public import AlertConfirmationRequired, current_row, setai_rows
 from yakuba.kernel.wareki import format_wareki
 from yakuba.uow import UnitOfWork
 

@@ -29,9 +29,7 @@ from yakuba.errors import InputError
 from yakuba.inkan import inei as inei_mod
 from yakuba.inkan import queries, rules
 from yakuba.inkan.events import InkanCertificateIssued
-from yakuba.juki.base import AlertConfirmationRequired, current_row
-from yakuba.juki.models import Rireki
-from yakuba.juki.yokushi import check_process
+from yakuba.juki.public import AlertConfirmationRequired, Rireki, check_process, current_row
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for

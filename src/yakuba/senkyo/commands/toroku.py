@@ -17,8 +17,8 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
+from yakuba.bulk import copy_rows, publish_many, update_rows
 from yakuba.errors import InputError, NotFound
-from yakuba.juki.bulk_append import copy_rows, publish_many, update_rows
 from yakuba.senkyo import meibo, projection
 from yakuba.senkyo.commands import batch
 from yakuba.senkyo.commands.candidates import Candidate, _candidate_item, candidates

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from yakuba.juki.models import Rireki
+from yakuba.juki.public import Rireki
 from yakuba.shomei.items import Item, PersonView
 from yakuba.shomei.render import MARGIN, Pen
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from yakuba.juki.models import Rireki
+from yakuba.juki.public import Rireki
 from yakuba.shomei.items import Item, PersonView
 from yakuba.shomei.layouts.common import Document, Row, draw_rows
 from yakuba.shomei.render import CONTENT_W, MARGIN, PageBody, Pen

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Table, select
 
 from yakuba.bootstrap import Yakuba
-from yakuba.juki import bulk_append
+from yakuba import bulk as bulk_append
 from yakuba.juki.models import Numbering
 
 TABLE = cast(Table, Numbering.__table__)
