@@ -7,8 +7,8 @@ from typing import cast
 import pytest
 from sqlalchemy import Table, select
 
+from yakuba import bulk
 from yakuba.bootstrap import Yakuba
-from yakuba import bulk as bulk_append
 from yakuba.juki.models import Numbering
 
 TABLE = cast(Table, Numbering.__table__)
@@ -20,18 +20,18 @@ def test_update_rows_sets_and_adds_the_same_either_way(
 ) -> None:
     """On PostgreSQL a large update goes by COPY into a temporary table and one joined UPDATE, a small
     one by executemany (SQLite: always executemany); the rows must not depend on the way."""
-    monkeypatch.setattr(bulk_append, "UPDATE_BY_COPY_FROM", copy_from)
+    monkeypatch.setattr(bulk, "UPDATE_BY_COPY_FROM", copy_from)
     with yakuba.uow() as uow:
         uow.session.add_all([Numbering(name=f"n{i}", last_serial=i) for i in range(5)])
         uow.session.flush()
-        bulk_append.update_rows(
+        bulk.update_rows(
             uow.session,
             TABLE,
             "name",
             [{"name": f"n{i}", "last_serial": 10} for i in (1, 3)],
             add=("last_serial",),
         )
-        bulk_append.update_rows(uow.session, TABLE, "name", [{"name": "n4", "last_serial": 99}])
+        bulk.update_rows(uow.session, TABLE, "name", [{"name": "n4", "last_serial": 99}])
         uow.commit()
     with yakuba.uow() as uow:
         rows = uow.session.execute(

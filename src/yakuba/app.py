@@ -13,14 +13,22 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yakuba import __version__
 from yakuba.bootstrap import Yakuba, bootstrap
 from yakuba.config import Settings
 from yakuba.errors import InputError, YakubaError
-from yakuba.juki.base import AlertConfirmationRequired
+from yakuba.juki.public import AlertConfirmationRequired
+from yakuba.openapi import install as install_openapi
 from yakuba.security.accounts import AuthenticationError
-from yakuba.security.auth import RequestContext, Unauthenticated, check_route_declarations, require
+from yakuba.security.auth import (
+    OPEN_ROUTES,
+    RequestContext,
+    Unauthenticated,
+    check_route_declarations,
+    require,
+)
 from yakuba.security.ratelimit import SlidingWindowLimiter
 from yakuba.validation import problems_from_pydantic
 
@@ -35,6 +43,11 @@ ALERT_MESSAGE = "確認が必要なアラートがあります。確認のうえ
 LOST_UPDATE_MESSAGE = "他の職員が先に同じ世帯・住民を更新しました。画面を読み込み直してから入力してください。"
 BUSY_MESSAGE = "ただいま混み合っています。しばらく待ってから、もう一度操作してください。"
 BUSY_RETRY_AFTER_SECONDS = 5
+HTTP_MESSAGES = {
+    400: "リクエストの本文を読み取れません（JSON の形式を確認してください）。",
+    404: "指定された URL はありません。",
+    405: "この URL はその方法（HTTP メソッド）では使えません。",
+}
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -106,6 +119,17 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content=_error_body(problems_from_pydantic(exc.errors())))
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # The framework's own refusals (an unreadable JSON body, an unknown path or method) in the same
+        # Japanese envelope as ours, never an English line a clerk's client cannot show (issue 24).
+        if exc.status_code == 404 and _wants_html(request):
+            return HTMLResponse(HTTP_MESSAGES[404], status_code=404)
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        return JSONResponse(
+            status_code=exc.status_code, content={"detail": message}, headers=getattr(exc, "headers", None)
+        )
+
     @app.exception_handler(AuthenticationError)
     async def _auth_error(_request: Request, exc: AuthenticationError) -> JSONResponse:
         return JSONResponse(status_code=401, content={"detail": exc.public})
@@ -167,6 +191,7 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
 
     _mount_static(app)
     _include_routers(app)
+    install_openapi(app, OPEN_ROUTES)
     check_route_declarations(app.routes)  # no route may exist without a declared permission
     return app
 

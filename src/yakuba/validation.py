@@ -21,6 +21,11 @@ FIELD_LABELS: dict[str, str] = {
     "as_of": "基準日",
     "limit": "件数",
     "offset": "開始位置",
+    "kind": "種類",
+    "category": "種別",
+    "result": "結果",
+    "display_name": "氏名",
+    "roles": "ロール",
 }
 
 _MESSAGES: dict[str, str] = {
@@ -39,6 +44,7 @@ _MESSAGES: dict[str, str] = {
     "model_attributes_type": "形式が正しくありません",
     "literal_error": "指定できる値ではありません",
     "enum": "指定できる値ではありません",
+    "too_short": "{min_length}件以上指定してください",
 }
 
 
@@ -56,5 +62,7 @@ def problems_from_pydantic(errors: Sequence[Any]) -> list[tuple[str, str]]:
             message = template.format(**(error.get("ctx") or {}))
         except (KeyError, IndexError):
             message = template
-        out.append((_label(error.get("loc", ())), message))
+        # A body that is not JSON at all has no field; Pydantic locates it at a byte offset.
+        label = "本文" if error.get("type") == "json_invalid" else _label(error.get("loc", ()))
+        out.append((label, message))
     return out

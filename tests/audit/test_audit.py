@@ -20,6 +20,7 @@ from yakuba.audit.models import AuditChainHead, AuditEntry
 from yakuba.audit.service import JST, AuditRecord, Checkpoint
 from yakuba.bootstrap import Yakuba
 from yakuba.db import make_engine
+from yakuba.errors import InputError
 from yakuba.uow import Actor
 
 _TABLES = (AuditEntry.__table__, AuditChainHead.__table__)
@@ -488,7 +489,9 @@ def test_search_filters_and_pages_newest_first(app: Yakuba) -> None:
         assert seqs(limit=2) == [4, 3]
         assert seqs(limit=2, offset=2) == [2, 1]
         assert seqs(subject="0000000%") == []
-        with pytest.raises(ValueError):
+        with pytest.raises(
+            InputError, match="対象者の宛名番号"
+        ):  # a 422 naming the field, not a 500 (issue 24)
             seqs(subject='0"')
     assert entries[0].seq == 1
 

@@ -5,21 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from yakuba.security import accounts
+from yakuba.security.accounts import LOGIN_PATTERN
 from yakuba.security.auth import RequestContext, require
 from yakuba.security.models import StaffUser
 
 router = APIRouter(prefix="/api/v1/admin", tags=["管理"])
+LOGIN_PATH = Path(pattern=LOGIN_PATTERN.pattern, description="ログインID")
 
 
 class UserCreate(BaseModel):
-    login: str = Field(max_length=64, description="ログインID")
+    login: str = Field(pattern=LOGIN_PATTERN.pattern, description="ログインID（英小文字・数字・._-）")
     display_name: str = Field(min_length=1, max_length=100, description="氏名")
-    roles: list[str] = Field(description="ロール ID の一覧")
+    roles: list[str] = Field(min_length=1, description="ロール ID の一覧（1つ以上）")
     password: str = Field(max_length=200, description="初期パスワード")
     contractor: bool = Field(default=False, description="委託事業者アカウント")
     until: dt.date | None = Field(default=None, description="有効期限（委託事業者）")
@@ -77,7 +79,8 @@ def create_user(
 
 @router.post("/users/{login}/disable", summary="職員アカウントの無効化")
 def disable_user(
-    login: str, ctx: RequestContext = require("admin.users", categories=("security.users",))
+    login: str = LOGIN_PATH,
+    ctx: RequestContext = require("admin.users", categories=("security.users",)),
 ) -> dict[str, Any]:
     """アカウントを無効にし、開いているセッションを終了します。"""
     user = accounts.set_disabled(ctx.uow, login, True)
@@ -88,7 +91,8 @@ def disable_user(
 
 @router.post("/users/{login}/unlock", summary="ロックの解除")
 def unlock_user(
-    login: str, ctx: RequestContext = require("admin.users", categories=("security.users",))
+    login: str = LOGIN_PATH,
+    ctx: RequestContext = require("admin.users", categories=("security.users",)),
 ) -> dict[str, Any]:
     """ログイン失敗によるロックを解除します。"""
     user = accounts.unlock(ctx.uow, login)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -13,6 +13,12 @@ from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
 
 router = APIRouter(prefix="/api/v1/audit", tags=["監査"])
+
+# The values audit.models.CATEGORIES and RESULTS allow, declared so the OpenAPI document tells clients
+# the truth (tests/audit/test_api_filters.py keeps the two in step).
+Category = Literal["access", "auth", "admin", "system"]
+Result = Literal["success", "denied", "failure", "error"]
+ReviewKind = Literal["night-holiday", "failed-logins", "mass-searches", "shien"]
 
 
 def _entry(e: AuditEntry) -> dict[str, Any]:
@@ -46,8 +52,8 @@ def entries(
     subject: str | None = Query(None, description="対象者の宛名番号"),
     start: str | None = Query(None, description="開始日（和暦・西暦）"),
     end: str | None = Query(None, description="終了日（和暦・西暦）"),
-    category: str | None = Query(None, description="種別 access / auth / admin / system"),
-    result: str | None = Query(None, description="結果 success / denied / failure / error"),
+    category: Category | None = Query(None, description="種別 access / auth / admin / system"),
+    result: Result | None = Query(None, description="結果 success / denied / failure / error"),
     limit: int = Query(100, ge=1, le=1000, description="件数"),
     offset: int = Query(0, ge=0, description="開始位置"),
     ctx: RequestContext = require("audit.read", categories=("audit.log",)),
@@ -56,7 +62,7 @@ def entries(
     found = service.search(
         ctx.uow.session,
         login=login,
-        subject=subject,
+        subject=subject or None,  # an empty filter is no filter, like the dates
         start=parse_date(start, field="開始日") if start else None,
         end=parse_date(end, field="終了日") if end else None,
         category=category,
@@ -85,7 +91,7 @@ def verify_chain(ctx: RequestContext = require("audit.read", categories=("audit.
 
 @router.get("/reviews/{kind}", summary="定型点検（夜間・休日、ログイン失敗、大量検索、支援措置対象者）")
 def review(
-    kind: str,
+    kind: ReviewKind,
     start: str | None = Query(None, description="開始日（省略時は30日前）"),
     end: str | None = Query(None, description="終了日（省略時は今日）"),
     ctx: RequestContext = require("audit.read", categories=("audit.log",)),

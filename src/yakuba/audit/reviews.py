@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from yakuba.audit.chain import _STREAM_BATCH, _as_utc
 from yakuba.audit.models import AuditEntry
+from yakuba.errors import InputError
 from yakuba.kernel import clock
 from yakuba.kernel.clock import JST
 from yakuba.kernel.holidays import holiday_name
@@ -189,9 +190,19 @@ def shien_access(session: Session, since: dt.date | dt.datetime) -> list[AuditEn
     return list(session.scalars(stmt))
 
 
+SUBJECT_FIELD = "対象者の宛名番号"
+
+
 def _subject_pattern(subject: str) -> str:
-    if not subject or any(ch in subject for ch in '"\\'):
-        raise ValueError(f"宛名番号 {subject!r} では検索できません")
+    """A LIKE pattern over the JSON text of ``subjects``; input that cannot be a 宛名番号 is refused.
+
+    A quote or backslash would end the JSON string early and an empty or control-character value matches
+    nothing a clerk means, so each is a 422 naming the field rather than a query that errors (issue 24).
+    """
+    if not subject or any(ch in subject for ch in '"\\') or not subject.isprintable():
+        raise InputError.single(
+            SUBJECT_FIELD, f"「{subject}」は宛名番号として検索できません（英数字で入力してください）"
+        )
     escaped = subject.replace("%", "\\%").replace("_", "\\_")
     return f'%"{escaped}"%'
 
