@@ -44,7 +44,7 @@ def fh(yakuba: Yakuba) -> Iterator[SimpleNamespace]:
     modules = {n: importlib.import_module(f"yakuba.fuhyo.{n}") for n in names}
     for command in COMMANDS:  # fh.commands.<use case>
         importlib.import_module(f"yakuba.fuhyo.commands.{command}")
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     tables = [*modules["models"].TABLES, Issuance.__table__]
     for table in tables:

@@ -100,7 +100,7 @@ def test_zaigai_entry_only_on_request(yakuba, fh, family) -> None:
 
 
 def test_an_issued_copy_is_numbered_signed_and_logged(yakuba, fh, family) -> None:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     issued = issue(yakuba, fh, family, requester_type="koyo")
     assert issued.pdf.startswith(b"%PDF") and issued.fee == 0 and issued.pages == 1
@@ -114,7 +114,7 @@ def test_an_issued_copy_is_numbered_signed_and_logged(yakuba, fh, family) -> Non
 
 
 def test_a_preview_is_not_logged(yakuba, fh, family) -> None:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     preview = issue(yakuba, fh, family, preview=True)
     assert preview.issuance_id is None

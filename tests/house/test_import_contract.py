@@ -6,9 +6,12 @@ one business to another's internals: a change inside 住民記録 would silently
 (issue 23). The composition root (app, bootstrap, models, migrations) wires routers, handlers and tables
 and is exempt.
 
-The imports that break the rule today are listed in ``import_baseline.txt`` while the faces are being
-built: a new one fails this test, and an entry that no longer occurs must be deleted, so the list only
-shrinks.
+Every business now has its face (``public.py``), so there is no list of tolerated exceptions: any
+cross-business import of an internal fails the build.
+
+The forms toolkit ``yakuba.forms`` (docs/forms-toolkit.md) is a shared layer, not a business, with a
+stricter rule: outside ``src/yakuba/forms/`` only the package itself is imported (no
+``yakuba.forms.<module>``, no ``_private`` name), and the toolkit imports no business at all.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "yakuba"
-BASELINE = Path(__file__).with_name("import_baseline.txt")
 BUSINESSES = frozenset({"juki", "inkan", "fuhyo", "senkyo", "shomei"})
 COMPOSITION_ROOT = frozenset({"app", "bootstrap", "models", "migrations"})
 
@@ -32,6 +34,17 @@ def _is_face(module: str) -> bool:
     return len(parts) == 2 or (len(parts) == 3 and parts[2] == "public")
 
 
+def _imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of every absolute import in the file, at any depth (``*`` for ``import a.b``)."""
+    imported: list[tuple[str, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported.extend((node.module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            imported.extend((alias.name, "*") for alias in node.names)
+    return imported
+
+
 def violations() -> set[str]:
     """``owner | module | name`` for every cross-business import that is not a public face's name."""
     found: set[str] = set()
@@ -39,40 +52,93 @@ def violations() -> set[str]:
         owner = _owner(path)
         if owner in COMPOSITION_ROOT:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                imported = [(node.module, alias.name) for alias in node.names]
-            elif isinstance(node, ast.Import):
-                imported = [(alias.name, "*") for alias in node.names]
-            else:
+        for module, name in _imports(path):
+            parts = module.split(".")
+            if parts[0] != "yakuba" or len(parts) < 2 or parts[1] not in BUSINESSES:
                 continue
-            for module, name in imported:
-                parts = module.split(".")
-                if parts[0] != "yakuba" or len(parts) < 2 or parts[1] not in BUSINESSES:
-                    continue
-                if parts[1] == owner:
-                    continue
-                if len(parts) == 2 and (SRC / parts[1] / f"{name}.py").exists():
-                    module = f"{module}.{name}"  # ``from yakuba.juki import base`` reaches the module base
-                if _is_face(module) and not name.startswith("_"):
-                    continue
-                found.add(f"{owner} | {module} | {name}")
+            if parts[1] == owner:
+                continue
+            if len(parts) == 2 and (SRC / parts[1] / f"{name}.py").exists():
+                module = f"{module}.{name}"  # ``from yakuba.juki import base`` reaches the module base
+            if _is_face(module) and not name.startswith("_"):
+                continue
+            found.add(f"{owner} | {module} | {name}")
     return found
 
 
-def _baseline() -> set[str]:
-    lines = BASELINE.read_text(encoding="utf-8").splitlines()
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-
-
-def test_no_new_import_of_another_business_internals() -> None:
-    new = sorted(violations() - _baseline())
-    assert not new, (
-        "他の業務の内部への import です（公開面 yakuba.<業務> / .public を使ってください）:\n"
-        + "\n".join(new)
+def test_no_import_of_another_business_internals() -> None:
+    found = sorted(violations())
+    assert not found, (
+        "他の業務の内部への import です（公開面 yakuba.<業務>.public を使ってください）:\n" + "\n".join(found)
     )
 
 
-def test_the_baseline_only_shrinks() -> None:
-    gone = sorted(_baseline() - violations())
-    assert not gone, "解消済みの行を import_baseline.txt から削除してください:\n" + "\n".join(gone)
+def forms_violations(src: Path = SRC) -> set[str]:
+    """``file | module | name`` for every import that breaks the rule of the forms toolkit.
+
+    Outside ``src/yakuba/forms/`` (composition root included): ``yakuba.forms`` itself and a public name
+    of it, never one of its modules (``yakuba.forms.fonts`` or ``from yakuba.forms import fonts``).
+    Inside it: nothing of juki, inkan, fuhyo, senkyo or shomei — a form's business logic stays with it.
+    """
+    found: set[str] = set()
+    forms = src / "forms"
+    for path in sorted(src.rglob("*.py")):
+        inside = path.is_relative_to(forms)
+        where = path.relative_to(src).as_posix()
+        for module, name in _imports(path):
+            parts = module.split(".")
+            if parts[0] != "yakuba":
+                continue
+            if inside:
+                reached = parts[1] if len(parts) > 1 else name
+                if reached in BUSINESSES:
+                    found.add(f"{where} | {module} | {name}")
+                continue
+            if module == "yakuba" and name == "forms":
+                continue  # ``from yakuba import forms``: the face
+            if parts[1:2] != ["forms"]:
+                continue
+            if len(parts) > 2 or name.startswith("_") or (forms / f"{name}.py").exists():
+                found.add(f"{where} | {module} | {name}")
+    return found
+
+
+def test_forms_are_used_through_their_face_and_import_no_business() -> None:
+    found = sorted(forms_violations())
+    assert not found, (
+        "帳票ツールキットの規則違反です（外からは yakuba.forms のみ、ツールキットは業務を import しない）:\n"
+        + "\n".join(found)
+    )
+
+
+def test_the_forms_rule_catches_each_kind_of_breach(tmp_path: Path) -> None:
+    files = {
+        "forms/__init__.py": "from yakuba.forms.page import render\n",
+        "forms/page.py": "def render() -> None:\n    from yakuba.juki import base\n",
+        "forms/other.py": "from yakuba import shomei\nfrom yakuba.kernel import clock\n",
+        "fuhyo/good.py": "from yakuba.forms import Pen, render\nfrom yakuba import forms\n",
+        "senkyo/good.py": "import yakuba.forms\n",
+        "fuhyo/deep.py": "from yakuba.forms.page import render\n",
+        "inkan/module.py": "from yakuba.forms import page\n",
+        "senkyo/private.py": "from yakuba.forms import _secret\n",
+        "models.py": "import yakuba.forms.page\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert forms_violations(tmp_path) == {
+        "forms/page.py | yakuba.juki | base",
+        "forms/other.py | yakuba | shomei",
+        "fuhyo/deep.py | yakuba.forms.page | render",
+        "inkan/module.py | yakuba.forms | page",
+        "senkyo/private.py | yakuba.forms | _secret",
+        "models.py | yakuba.forms.page | *",
+    }
+
+
+def test_the_forms_face_lists_public_names_that_exist() -> None:
+    import yakuba.forms as face
+
+    for name in face.__all__:
+        assert not name.startswith("_"), name
+        assert hasattr(face, name), name

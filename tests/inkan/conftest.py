@@ -26,6 +26,7 @@ from tests.api.conftest import clock, make_staff, token_for  # noqa: F401 - fixt
 from tests.juki.conftest import MATSU_1, dates, person, run  # noqa: F401 - fixtures and helpers
 from yakuba.bootstrap import Yakuba
 from yakuba.db import Base, make_engine
+from yakuba.forms import Issuance
 from yakuba.inkan.handlers import register_handlers
 from yakuba.inkan.history import PROJECTED, rebuild_state
 from yakuba.inkan.models import TABLES
@@ -34,7 +35,6 @@ from yakuba.inkan.schemas import Outcome, Shinsei
 from yakuba.juki import service as juki
 from yakuba.juki.base import IdoResult
 from yakuba.juki.schemas import AddressInput, PersonInput
-from yakuba.shomei.models import Issuance
 
 ALL_TABLES = (*TABLES, Base.metadata.tables[Issuance.__tablename__])
 DPI = 600
@@ -106,7 +106,7 @@ def household(
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    from yakuba.shomei.fonts import font_set
+    from yakuba.forms import font_set
 
     return ImageFont.truetype(str(font_set().primary.path), size)
 

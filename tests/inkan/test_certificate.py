@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from tests.inkan.conftest import Apply, application, household, seal_png
 from tests.juki.conftest import UME_3, dates, person
+from yakuba import forms
 from yakuba.bootstrap import Yakuba
 from yakuba.errors import InputError
+from yakuba.forms import Issuance
 from yakuba.inkan.commands.shimei import confirm_name
 from yakuba.inkan.commands.toroku import shinsei
 from yakuba.inkan.forms import shomeisho
@@ -24,8 +26,6 @@ from yakuba.inkan.schemas import Outcome, ShimeiKakunin
 from yakuba.juki import service as juki
 from yakuba.juki.base import AlertConfirmationRequired
 from yakuba.juki.yokushi import YokushiBlocked, apply_shien, set_yokushi
-from yakuba.shomei import signing
-from yakuba.shomei.models import Issuance
 
 D = dt.date
 Run = Callable[..., Any]
@@ -82,10 +82,10 @@ def test_the_certificate_has_the_items_and_a_verifiable_signature(
     assert out.toroku_no and out.toroku_no not in text  # the 登録番号 is not printed
     reader = PdfReader(io.BytesIO(issued.pdf))
     assert len(reader.pages[0].images) >= 3  # 印影, 電子公印, QR code
-    material = signing.ensure_material(
+    material = forms.ensure_material(
         yakuba.settings.key_dir, yakuba.settings.municipality_name, yakuba.settings.municipality_code
     )
-    result = signing.verify_pdf(issued.pdf, material.cert_file.read_bytes())
+    result = forms.verify_pdf(issued.pdf, material.cert_file.read_bytes())
     assert result.valid, result.reason
     with yakuba.uow() as uow:
         log = uow.session.execute(

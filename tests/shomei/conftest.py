@@ -35,7 +35,7 @@ MATSU_8 = AddressInput(
 
 @pytest.fixture(autouse=True)
 def shomei_table(yakuba: Yakuba) -> Iterator[None]:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     Issuance.__table__.create(yakuba.engine, checkfirst=True)  # type: ignore[attr-defined]
     yield

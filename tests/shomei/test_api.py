@@ -73,7 +73,7 @@ def test_the_verify_route_must_be_declared_open(yakuba: Yakuba) -> None:
 def test_issue_returns_the_signed_pdf_logs_and_audits_it(
     api: TestClient, yakuba: Yakuba, household: Registered, clerk: dict[str, str]
 ) -> None:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     response = api.post(URL, json={"setai_no": household.setai_no, "requester_type": "honnin"}, headers=clerk)
     assert response.status_code == 200, response.text
@@ -125,7 +125,7 @@ def test_refusals_name_the_field_or_the_permission(
 def test_preview_is_not_issued_and_not_verifiable(
     api: TestClient, yakuba: Yakuba, household: Registered, clerk: dict[str, str]
 ) -> None:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     response = api.post(
         f"{URL}/preview", json={"setai_no": household.setai_no, "requester_type": "honnin"}, headers=clerk
@@ -161,7 +161,7 @@ def test_issuance_log_search(
 def test_verify_answers_without_login_and_without_personal_data(
     api: TestClient, yakuba: Yakuba, household: Registered, clerk: dict[str, str]
 ) -> None:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     issued = api.post(URL, json={"setai_no": household.setai_no, "requester_type": "honnin"}, headers=clerk)
     issuance_id = issued.headers["X-Issuance-Id"]

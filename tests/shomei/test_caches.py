@@ -53,7 +53,7 @@ def test_two_copies_in_a_row_share_no_text_or_glyph(yakuba: Yakuba, run: Run) ->
 
 def test_a_character_drawn_without_a_font_stays_unprintable() -> None:
     """The per-character cache never turns an unprintable character into a printable one."""
-    from yakuba.shomei.fonts import font_set
+    from yakuba.forms import font_set
 
     fonts = font_set()
     missing = "\U0002ebf0"
@@ -63,7 +63,7 @@ def test_a_character_drawn_without_a_font_stays_unprintable() -> None:
 
 def test_the_font_cache_belongs_to_the_font_set(monkeypatch: pytest.MonkeyPatch) -> None:
     """A new font set (other files, e.g. a changed municipal.shomei.font_files) starts with no cache."""
-    from yakuba.shomei import fonts
+    from yakuba.forms import fonts
 
     before = fonts.font_set()
     before.runs("青木")
@@ -81,7 +81,7 @@ def test_the_font_cache_belongs_to_the_font_set(monkeypatch: pytest.MonkeyPatch)
 def test_subsetting_without_copying_the_glyph_table_gives_the_same_font() -> None:
     from reportlab.pdfbase.ttfonts import TTFontFace
 
-    from yakuba.shomei.fonts import font_set
+    from yakuba.forms import font_set
 
     face = font_set().primary.font.face
     codes = [ord(c) for c in "住民票の写し青木太郎鷗髙𠮷 0123"]
@@ -100,7 +100,7 @@ def _qrcode_modules(payload: str) -> list[list[bool]]:
 
 def test_the_qr_code_is_the_one_qrcode_makes() -> None:
     """Same version and the same mask pattern as ``qrcode``'s own penalty search, for many payloads."""
-    from yakuba.shomei.render import qr_modules
+    from yakuba.forms.qr import qr_modules
 
     rng = random.Random(9)
     alphabet = string.ascii_letters + string.digits + "/:?=-_."
@@ -115,7 +115,7 @@ def test_the_qr_code_is_the_one_qrcode_makes() -> None:
 def test_the_qr_image_has_qrcodes_pixels() -> None:
     import qrcode
 
-    from yakuba.shomei.render import qr_image
+    from yakuba.forms import qr_image
 
     payload = "https://example.lg.jp/verify/AbCdEfGhIjKlMnOp?code=ABCD-EFGH"
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=1)
@@ -152,7 +152,7 @@ def _canvas_pdf(draw: Any) -> bytes:
 
 
 def test_the_cached_seal_is_drawimages_seal_and_follows_the_file(tmp_path: Path) -> None:
-    from yakuba.shomei.render import draw_image_file
+    from yakuba.forms.seal import draw_image_file
 
     seal = tmp_path / "seal.png"
     Image.new("RGBA", (40, 40), (200, 30, 30, 255)).save(seal)
@@ -182,7 +182,7 @@ def _rsa_material(folder: Path) -> Any:
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
-    from yakuba.shomei.signing import SigningMaterial
+    from yakuba.forms import SigningMaterial
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "RSA 公印")])
@@ -211,7 +211,8 @@ def _rsa_material(folder: Path) -> Any:
 def test_an_rsa_key_signs_through_the_template_too(tmp_path: Path) -> None:
     import asyncio
 
-    from yakuba.shomei.signing import _prepared, sign_pdf, verify_pdf
+    from yakuba.forms import sign_pdf, verify_pdf
+    from yakuba.forms.signing import _prepared
 
     material = _rsa_material(tmp_path / "rsa")
     signed = sign_pdf(_unsigned_pdf(), material, reason="r", location="l")
@@ -220,16 +221,16 @@ def test_an_rsa_key_signs_through_the_template_too(tmp_path: Path) -> None:
 
 
 def test_without_a_template_pyhanko_signs_every_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from yakuba.shomei import signing
+    from yakuba.forms import cms, ensure_material, sign_pdf, verify_pdf
 
-    monkeypatch.setattr(signing, "_cut", lambda *_a: None)
-    material = signing.ensure_material(tmp_path / "keys", "やくば町", "131016")
-    signed = signing.sign_pdf(_unsigned_pdf(), material, reason="r", location="l")
-    assert signing.verify_pdf(signed, material.cert_file.read_bytes()).valid
+    monkeypatch.setattr(cms, "cut_template", lambda *_a: None)
+    material = ensure_material(tmp_path / "keys", "やくば町", "131016")
+    signed = sign_pdf(_unsigned_pdf(), material, reason="r", location="l")
+    assert verify_pdf(signed, material.cert_file.read_bytes()).valid
 
 
 def test_a_replaced_key_pair_signs_the_next_copy(tmp_path: Path) -> None:
-    from yakuba.shomei.signing import ensure_material, sign_pdf, verify_pdf
+    from yakuba.forms import ensure_material, sign_pdf, verify_pdf
 
     material = ensure_material(tmp_path / "keys", "やくば町", "131016")
     old_root = material.cert_file.read_bytes()

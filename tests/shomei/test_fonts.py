@@ -16,7 +16,7 @@ SMP = "𠮷"  # U+20BB7, outside the BMP
 
 
 def _has_ipamj() -> bool:
-    from yakuba.shomei.fonts import IPAMJ_PATHS
+    from yakuba.forms.fonts import IPAMJ_PATHS
 
     return any(p.is_file() for p in IPAMJ_PATHS)
 
@@ -26,7 +26,7 @@ needs_ipamj = pytest.mark.skipif(not _has_ipamj(), reason="fonts-ipamj-mincho �
 
 @needs_ipamj
 def test_can_draw_reports_only_what_no_font_has() -> None:
-    from yakuba.shomei.fonts import can_draw
+    from yakuba.forms import can_draw
 
     assert can_draw("青木　太郎 WANG WEI 髙橋 𠮷野 " + IVS_MJ) == []
     assert can_draw(f"山{NOT_IN_ANY_FONT}川😀") == [NOT_IN_ANY_FONT, "😀"]
@@ -35,14 +35,14 @@ def test_can_draw_reports_only_what_no_font_has() -> None:
 
 @needs_ipamj
 def test_ipamj_is_preferred_when_installed() -> None:
-    from yakuba.shomei.fonts import font_set
+    from yakuba.forms import font_set
 
     primary = font_set().primary
     assert primary.label == "IPAmj明朝" and len(primary.ivs) > 10_000
 
 
 def test_a_name_no_font_can_draw_raises_the_alert(yakuba: Yakuba, run: Run) -> None:
-    from yakuba.shomei.fonts import UnprintableCharacter
+    from yakuba.forms import UnprintableCharacter
 
     registered = tennyu(run, person(mei=f"太{NOT_IN_ANY_FONT}"))
     with pytest.raises(UnprintableCharacter) as caught:
@@ -75,7 +75,7 @@ def test_ivs_and_supplementary_characters_are_embedded_and_extract_back(yakuba: 
 
 def test_the_pypi_font_alone_draws_ordinary_names(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the Debian fonts, ``pip install`` alone brings IPAexゴシック (package japanize-matplotlib)."""
-    from yakuba.shomei import fonts
+    from yakuba.forms import fonts
 
     monkeypatch.setattr(fonts, "IPAMJ_PATHS", ())
     monkeypatch.setattr(fonts, "IPAEX_MINCHO_PATHS", ())

@@ -143,7 +143,7 @@ def test_removed_person_forms_render(yakuba: Yakuba, run: Run) -> None:
 
 
 def test_preview_carries_no_certification(yakuba: Yakuba, run: Run) -> None:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
     from yakuba.shomei.options import CertificateRequest
     from yakuba.shomei.service import Caller, preview
 

@@ -27,8 +27,8 @@ def _shien(yakuba: Yakuba, atena_no: str, **kwargs: Any) -> None:
 
 
 def test_a_shien_subject_cannot_be_issued_to_anyone(yakuba: Yakuba, aoki: Any) -> None:
+    from yakuba.forms import Issuance
     from yakuba.juki.yokushi import YokushiBlocked
-    from yakuba.shomei.models import Issuance
 
     wife = aoki.atena_nos[1]
     _shien(yakuba, wife)
@@ -52,8 +52,8 @@ def test_a_shien_subject_cannot_be_issued_to_anyone(yakuba: Yakuba, aoki: Any) -
 
 
 def test_error_yokushi_blocks_and_alert_yokushi_must_be_confirmed(yakuba: Yakuba, aoki: Any) -> None:
+    from yakuba.forms import Issuance
     from yakuba.juki import yokushi
-    from yakuba.shomei.models import Issuance
 
     head = aoki.atena_nos[0]
     with yakuba.uow() as uow:
@@ -93,7 +93,7 @@ def test_error_yokushi_blocks_and_alert_yokushi_must_be_confirmed(yakuba: Yakuba
 
 
 def test_each_copy_is_logged_with_serial_fee_and_hash(yakuba: Yakuba, aoki: Any) -> None:
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     first = issue(yakuba, kind="juminhyo", setai_no=aoki.setai_nos[0], requester_type="honnin")
     second = issue(
@@ -142,13 +142,13 @@ def test_retention_of_a_joshohyo_follows_the_removal_date(yakuba: Yakuba, aoki: 
 
 
 def test_public_status_names_other_businesses_documents_and_hides_notices(yakuba: Yakuba) -> None:
-    from yakuba.shomei import registry
-    from yakuba.shomei.models import Issuance
+    from yakuba import forms
+    from yakuba.forms import Issuance
 
     def row(kind: str, serial: int, public: bool = True) -> Issuance:
         return Issuance(
-            issuance_id=registry.new_issuance_id(),
-            verification_code=registry.new_verification_code(),
+            issuance_id=forms.new_issuance_id(),
+            verification_code=forms.new_verification_code(),
             kind=kind,
             issue_date=dt.date(2026, 11, 25),
             issued_at=NOW,
@@ -172,7 +172,7 @@ def test_public_status_names_other_businesses_documents_and_hides_notices(yakuba
         rows = [row("inkan_toroku_shomei", 1), row("something_new", 2), row("shien_shuryo_tsuchi", 3, False)]
         uow.session.add_all(rows)
         uow.session.flush()
-        inkan, unknown, notice = (registry.public_status(uow.session, r.issuance_id, None) for r in rows)
+        inkan, unknown, notice = (forms.public_status(uow.session, r.issuance_id, None) for r in rows)
     assert inkan is not None and inkan["kind"] == "印鑑登録証明書"
     assert unknown is not None and unknown["kind"] == "証明書"
     assert notice is None  # a 支援措置 notice is never confirmed publicly

@@ -13,7 +13,7 @@ from .conftest import issue
 
 
 def _material(yakuba: Yakuba) -> Any:
-    from yakuba.shomei.signing import ensure_material
+    from yakuba.forms import ensure_material
 
     settings = yakuba.settings
     return ensure_material(settings.key_dir, settings.municipality_name, settings.municipality_code)
@@ -29,7 +29,7 @@ def _signature_gap(pdf: bytes) -> tuple[int, int]:
 
 
 def test_an_issued_pdf_verifies_and_one_changed_byte_anywhere_breaks_it(yakuba: Yakuba, aoki: Any) -> None:
-    from yakuba.shomei.signing import verify_pdf
+    from yakuba.forms import verify_pdf
 
     pdf = issue(yakuba, kind="juminhyo", setai_no=aoki.setai_nos[0], requester_type="honnin").pdf
     root = _material(yakuba).cert_file.read_bytes()
@@ -57,7 +57,7 @@ def test_an_issued_pdf_verifies_and_one_changed_byte_anywhere_breaks_it(yakuba: 
 def test_another_municipalitys_certificate_is_not_a_trust_root(
     yakuba: Yakuba, aoki: Any, tmp_path: Path
 ) -> None:
-    from yakuba.shomei.signing import ensure_material, verify_pdf
+    from yakuba.forms import ensure_material, verify_pdf
 
     pdf = issue(yakuba, kind="juminhyo", setai_no=aoki.setai_nos[0], requester_type="honnin").pdf
     other = ensure_material(tmp_path / "other", "よそ村", "131016").cert_file.read_bytes()

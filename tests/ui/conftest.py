@@ -33,7 +33,7 @@ def shien_subject(yakuba: Yakuba, household: Registered) -> str:  # noqa: F811 �
 @pytest.fixture
 def shomei_table(yakuba: Yakuba) -> Iterator[None]:
     """The 交付履歴 table, until a migration creates it (yakuba.shomei is imported only here, late)."""
-    from yakuba.shomei.models import Issuance
+    from yakuba.forms import Issuance
 
     Issuance.__table__.create(yakuba.engine, checkfirst=True)  # type: ignore[attr-defined]
     yield

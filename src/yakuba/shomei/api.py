@@ -20,11 +20,12 @@ from typing import Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from yakuba import forms
 from yakuba.bootstrap import Yakuba
 from yakuba.juki import public as juki
 from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
-from yakuba.shomei import registry, service
+from yakuba.shomei import service
 from yakuba.shomei.options import CertificateRequest, Kind, RequesterType, resolve
 
 router = APIRouter(tags=["証明書"])
@@ -137,7 +138,7 @@ def search_issuances(
     ctx: RequestContext = require(PERMISSION, categories=("juki.certificate_log",)),
 ) -> dict[str, Any]:
     """交付履歴（誰が・いつ・誰の・どの証明書を・どの請求者に・手数料・文書の SHA-256）。"""
-    rows = registry.search(
+    rows = forms.search_issuances(
         ctx.uow.session,
         date_from=_date(date_from, "発行日（から）"),
         date_to=_date(date_to, "発行日（まで）"),
@@ -151,7 +152,7 @@ def search_issuances(
     subjects = list(dict.fromkeys(a for r in rows for a in (r.subjects or [])))
     ctx.touched(*subjects)
     ctx.audit.record_count = len(rows)
-    items = [registry.log_view(r) for r in rows]
+    items = [forms.log_view(r) for r in rows]
     ctx.commit()
     return {"items": items, "count": len(items), "limit": limit, "offset": offset}
 
@@ -169,7 +170,7 @@ def verify_issuance(
             status_code=404, content={"issued": False, "detail": "該当する発行記録はありません"}
         )
     with yakuba.uow() as uow:
-        answer = registry.public_status(uow.session, issuance_id, code)
+        answer = forms.public_status(uow.session, issuance_id, code)
     if answer is None:
         return JSONResponse(
             status_code=404, content={"issued": False, "detail": "該当する発行記録はありません"}

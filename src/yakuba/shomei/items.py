@@ -14,12 +14,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from yakuba import params
-from yakuba.juki import base
-from yakuba.juki.models import Ido, Rireki
-from yakuba.kernel.wareki import format_seireki, format_wareki
+from yakuba.forms import BLANK, wareki
+from yakuba.juki.public import Ido, Rireki
+from yakuba.kernel.wareki import format_wareki
 from yakuba.shomei.options import Resolved
 
-BLANK = "【空欄】"
 OMITTED = "省略"
 NO_FURIGANA = "********"
 ACTIVE = frozenset({"01", "02"})
@@ -61,35 +60,8 @@ class Context:
     mynumber: str | None = None  # decrypted by the caller when it may be printed
 
 
-def wareki(value: dt.date | None, text: str | None = None) -> str:
-    if text:
-        return text
-    return format_wareki(value) if value else BLANK
-
-
-def seireki(value: dt.date | None, text: str | None = None) -> str:
-    if text:
-        return text
-    return format_seireki(value) if value else BLANK
-
-
 def or_blank(value: str | None) -> str:
     return value if value and value.strip() else BLANK
-
-
-def full_name(row: Rireki) -> str:
-    """The 氏名 as printed: a 外国人住民's alphabetic name when recorded, else 氏 + 全角空白 + 名."""
-    if row.jumin_shubetsu == "2" and row.name_roman:
-        return row.name_roman
-    return base.full_name(row)
-
-
-def kanji_name(row: Rireki) -> str | None:
-    """A 外国人住民's 漢字 name, when it differs from the alphabetic one."""
-    if row.jumin_shubetsu != "2" or not row.name_roman:
-        return None
-    name = base.full_name(row)
-    return None if name == row.name_roman else name
 
 
 def with_kana(name: str, shi_kana: str | None, mei_kana: str | None) -> str:
@@ -132,10 +104,6 @@ def jusho_date(row: Rireki) -> str:
     if row.jusho_date is None or row.jusho_date == became:
         return BLANK
     return format_wareki(row.jusho_date)
-
-
-def sex(code: str) -> str:
-    return {"1": "男", "2": "女"}.get(code, BLANK)
 
 
 def jiyu_name(code: str | None, on: dt.date) -> str:

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from yakuba import params
+from yakuba.forms import BLANK, full_name, kanji_name, seireki, sex, wareki
 from yakuba.juki.public import Ido, Rireki
 from yakuba.shomei.items import (
     ACTIVE,
-    BLANK,
     OMITTED,
     Context,
     Item,
     PersonView,
     address_of,
-    full_name,
     furigana,
     history_lines,
     ido_mae_address,
     jiyu_name,
     jusho_date,
-    kanji_name,
     or_blank,
-    seireki,
-    sex,
     shows_tenshutsu,
-    wareki,
     with_kana,
 )
 

@@ -1,9 +1,9 @@
 """Issuing certificates and notices: the rules, the data, the layout, the 発行番号, the signature, the log.
 
 :func:`issue` validates the request against 住基法 §12–§12の4 (options.py), loads and checks the persons
-(subjects.py), passes the 抑止・支援措置 gate (guards.py), refuses a name no font can draw (fonts.py),
-numbers the copy in the 交付履歴 (registry.py), renders the layout with 認証文, 公印, 発行番号 and QR code
-(render.py, layouts/), signs it (signing.py) and stores the document's SHA-256. It never commits: the
+(subjects.py), passes the 抑止・支援措置 gate (guards.py), refuses a name no font can draw, numbers the
+copy in the 交付履歴, renders the layout (layouts/) with 認証文, 公印, 発行番号 and QR code, signs it — those
+four with the forms toolkit :mod:`yakuba.forms` — and stores the document's SHA-256. It never commits: the
 request boundary commits the log row together with its audit entry.
 
 :func:`preview` does the same checks and renders a 「見本」 without any of the certification and without
@@ -22,22 +22,33 @@ from sqlalchemy.orm import Session
 from yakuba import params
 from yakuba.config import Settings
 from yakuba.errors import Forbidden, InputError
+from yakuba.forms import (
+    BLANK,
+    Furniture,
+    Issuance,
+    allocate_serial,
+    assert_printable,
+    ensure_material,
+    fee_for,
+    new_issuance_id,
+    new_verification_code,
+    render,
+    seal_path,
+    sign_pdf,
+    wareki,
+)
 from yakuba.juki import public as juki
 from yakuba.juki.public import MYNUMBER_CONTEXT, Ido, Rireki
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for, most_restrictive
-from yakuba.shomei import fonts, guards, registry, signing, subjects
-from yakuba.shomei.items import BLANK, OMITTED, Context, Item, PersonView, or_blank, wareki
+from yakuba.shomei import guards, subjects
+from yakuba.shomei.items import OMITTED, Context, Item, PersonView, or_blank
 from yakuba.shomei.layouts import Document, pages_for
-from yakuba.shomei.models import Issuance
 from yakuba.shomei.options import CertificateRequest, Resolved, resolve
 from yakuba.shomei.person import build_person
-from yakuba.shomei.render import Furniture, render
-from yakuba.shomei.seal import seal_path
 from yakuba.uow import UnitOfWork
 
-JST = registry.JST
 Touched = Callable[[str, bool], None]
 NOTICE_TITLES = {
     "kisai": "住民票コード通知票",
@@ -240,10 +251,10 @@ def _check_printable(document: Document) -> None:
         values: list[Item] = [*person.items, Item("住所", person.address), Item("世帯主", person.setainushi)]
         values.extend(Item("異動履歴", line) for line in person.history)
         for item in values:
-            fonts.assert_printable(f"{index}人目の{item.label}", item.value)
+            assert_printable(f"{index}人目の{item.label}", item.value)
     for key, value in document.extra.items():
         if isinstance(value, str):
-            fonts.assert_printable(key, value)
+            assert_printable(key, value)
 
 
 def _furniture(
@@ -311,8 +322,8 @@ def issue(
             raise InputError.single(label, "空白を含めることはできません")
     subject_nos = [r.atena_no for r in prepared.rows]
     row = Issuance(
-        issuance_id=registry.new_issuance_id(),
-        verification_code=registry.new_verification_code(),
+        issuance_id=new_issuance_id(),
+        verification_code=new_verification_code(),
         kind=request.kind,
         issue_date=on,
         issued_at=now.astimezone(dt.UTC),
@@ -330,11 +341,11 @@ def issue(
         },
         subjects=subject_nos,
         pages=0,
-        fee=registry.fee_for(request.kind, request.requester_type, on),
+        fee=fee_for(request.kind, request.requester_type, on),
         status="issuing",
         public=request.kind != "shien_shuryo_tsuchi",
     )
-    registry.allocate(uow.session, row)
+    allocate_serial(uow.session, row)
     hakko = f"{on:%Y%m%d} {settings.municipality_name} {terminal} {printer} {row.serial:03d}"
     base = str(params.get("municipal.shomei.verify_url_base", on=on)).rstrip("/")
     qr = f"{base}/verify/{row.issuance_id}?code={row.verification_code}" if row.public else None
@@ -343,10 +354,8 @@ def issue(
     )
     pages = pages_for(request.kind, prepared.layout, prepared.document)
     pdf = render(pages, furniture, author=settings.municipality_name)
-    material = signing.ensure_material(
-        settings.key_dir, settings.municipality_name, settings.municipality_code
-    )
-    signed = signing.sign_pdf(
+    material = ensure_material(settings.key_dir, settings.municipality_name, settings.municipality_code)
+    signed = sign_pdf(
         pdf, material, reason=f"{prepared.document.title} {hakko}", location=settings.municipality_name
     )
     row.sha256 = hashlib.sha256(signed).hexdigest()

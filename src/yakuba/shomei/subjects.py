@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from yakuba import params
 from yakuba.errors import InputError, NotFound
+from yakuba.forms import full_name
 from yakuba.juki import public as juki
 from yakuba.juki.public import Rireki
 from yakuba.kernel.wareki import format_wareki
-from yakuba.shomei.items import ACTIVE, full_name
+from yakuba.shomei.items import ACTIVE
 from yakuba.shomei.options import CertificateRequest
 
 REMOVED_KINDS = frozenset({"joshohyo", "joshohyo_kisai_jiko", "tenshutsu_junzuru"})

@@ -14,7 +14,7 @@ Before anything is drawn: the 除票's retention (150 years, 5 before 2014-06-20
 included person — through 住民記録's gate (:func:`yakuba.juki.yokushi.check_process`, process ``fuhyo`` /
 ``fuhyo_joshohyo``, for every 宛名番号 the person ever had here) and the 支援措置 forwarded by another
 住所地 — and the fonts. The 帳票 furniture, 発行番号, 交付履歴, QR code and PAdES signature are the
-certificate module's (``yakuba.shomei``).
+forms toolkit's (``yakuba.forms``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,24 @@ from functools import partial
 from yakuba import params
 from yakuba.config import Settings
 from yakuba.errors import InputError, NotFound, YakubaError
+from yakuba.forms import (
+    BODY_BOTTOM,
+    BODY_TOP,
+    CONTENT_W,
+    MARGIN,
+    Furniture,
+    Issuance,
+    PageBody,
+    Pen,
+    allocate_serial,
+    assert_printable,
+    ensure_material,
+    new_issuance_id,
+    new_verification_code,
+    render,
+    seal_path,
+    sign_pdf,
+)
 from yakuba.fuhyo import queries as service  # the read side; named for the lines below
 from yakuba.fuhyo.models import Kisai
 from yakuba.fuhyo.queries import joshohyo_status
@@ -35,11 +53,6 @@ from yakuba.fuhyo.schemas import UtsushiRequest
 from yakuba.juki.public import AlertConfirmationRequired, check_process
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for
-from yakuba.shomei import registry, signing
-from yakuba.shomei.fonts import assert_printable
-from yakuba.shomei.models import Issuance
-from yakuba.shomei.render import BODY_BOTTOM, BODY_TOP, CONTENT_W, MARGIN, Furniture, PageBody, Pen, render
-from yakuba.shomei.seal import seal_path
 from yakuba.uow import UnitOfWork
 
 BLANK = "【空欄】"
@@ -405,8 +418,8 @@ def issue(
     terminal = terminal or str(params.get("municipal.shomei.terminal_name", on=on))
     printer = printer or str(params.get("municipal.shomei.printer_name", on=on))
     row = Issuance(
-        issuance_id=registry.new_issuance_id(),
-        verification_code=registry.new_verification_code(),
+        issuance_id=new_issuance_id(),
+        verification_code=new_verification_code(),
         kind=doc.kind,
         issue_date=on,
         issued_at=now.astimezone(dt.UTC),
@@ -429,7 +442,7 @@ def issue(
         status="issuing",
         public=True,
     )
-    registry.allocate(uow.session, row)
+    allocate_serial(uow.session, row)
     hakko = f"{on:%Y%m%d} {settings.municipality_name} {terminal} {printer} {row.serial:03d}"
     base = str(params.get("municipal.shomei.verify_url_base", on=on)).rstrip("/")
     furniture = Furniture(
@@ -445,12 +458,8 @@ def issue(
         koyo=request.requester_type == "koyo",
     )
     pdf = render(bodies, furniture, author=settings.municipality_name)
-    material = signing.ensure_material(
-        settings.key_dir, settings.municipality_name, settings.municipality_code
-    )
-    signed = signing.sign_pdf(
-        pdf, material, reason=f"{doc.title} {hakko}", location=settings.municipality_name
-    )
+    material = ensure_material(settings.key_dir, settings.municipality_name, settings.municipality_code)
+    signed = sign_pdf(pdf, material, reason=f"{doc.title} {hakko}", location=settings.municipality_name)
     row.sha256 = hashlib.sha256(signed).hexdigest()
     row.pages = len(bodies)
     row.status = "issued"

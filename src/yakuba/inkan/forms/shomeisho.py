@@ -5,8 +5,8 @@ issue (``juki.base.current_row``) — a 転居 therefore shows the new address w
 The 登録番号 is not printed. 抑止 and 支援措置 are checked with ``juki.yokushi.check_process`` (process
 ``certificate``). The drawing, the 発行番号, the QR code, the 認証文 with the electronic 公印, the PAdES
 signature and the 交付履歴 row (``shomei_issuance``, kind ``inkan.shomeisho.kind``) are those of the
-certificate module :mod:`yakuba.shomei`, so ``/verify/{issuance_id}`` and the offline signature check work
-as for every other certificate.
+forms toolkit :mod:`yakuba.forms`, so ``/verify/{issuance_id}`` and the offline signature check work as
+for every other certificate.
 """
 
 from __future__ import annotations
@@ -26,6 +26,28 @@ from reportlab.lib.utils import ImageReader
 from yakuba import params
 from yakuba.config import Settings
 from yakuba.errors import InputError
+from yakuba.forms import (
+    BODY_TOP,
+    CONTENT_W,
+    MARGIN,
+    MM,
+    Furniture,
+    Issuance,
+    Pen,
+    allocate_serial,
+    assert_printable,
+    ensure_material,
+    full_name,
+    kanji_name,
+    new_issuance_id,
+    new_verification_code,
+    render,
+    seal_path,
+    seireki,
+    sex,
+    sign_pdf,
+    wareki,
+)
 from yakuba.inkan import inei as inei_mod
 from yakuba.inkan import queries, rules
 from yakuba.inkan.events import InkanCertificateIssued
@@ -33,11 +55,6 @@ from yakuba.juki.public import AlertConfirmationRequired, Rireki, check_process,
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for
-from yakuba.shomei import fonts, registry, signing
-from yakuba.shomei.items import full_name, kanji_name, seireki, sex, wareki
-from yakuba.shomei.models import Issuance
-from yakuba.shomei.render import BODY_TOP, CONTENT_W, MARGIN, MM, Furniture, Pen, render
-from yakuba.shomei.seal import seal_path
 from yakuba.uow import UnitOfWork
 
 FRAME = 36 * MM  # the 印影欄: room for the largest impression (25 mm) at its real size
@@ -182,15 +199,15 @@ def issue(
         raise AlertConfirmationRequired(alerts)
     items = printed_items(row, toroku.represents, settings)
     for label, value in items:
-        fonts.assert_printable(label, value)
+        assert_printable(label, value)
     png, w_mm, h_mm = _black_inei(queries.inei_png(uow, toroku))
     printed = Printed(items=items, inei_png=png, inei_w_mm=w_mm, inei_h_mm=h_mm)
     terminal = command.terminal or str(params.get("municipal.shomei.terminal_name", on=on))
     printer = command.printer or str(params.get("municipal.shomei.printer_name", on=on))
     fee = int(params.get("municipal.inkan.fees.shomeisho", on=on))
     log = Issuance(
-        issuance_id=registry.new_issuance_id(),
-        verification_code=registry.new_verification_code(),
+        issuance_id=new_issuance_id(),
+        verification_code=new_verification_code(),
         kind=str(params.get("inkan.shomeisho.kind", on=on)),
         issue_date=on,
         issued_at=now.astimezone(dt.UTC),
@@ -208,7 +225,7 @@ def issue(
         status="issuing",
         public=True,
     )
-    registry.allocate(session, log)
+    allocate_serial(session, log)
     hakko = f"{on:%Y%m%d} {settings.municipality_name} {terminal} {printer} {log.serial:03d}"
     base = str(params.get("municipal.shomei.verify_url_base", on=on)).rstrip("/")
     title = str(params.get("inkan.shomeisho.title", on=on))
@@ -226,10 +243,8 @@ def issue(
         seal=seal_path(settings.data_dir, settings.municipality_name, on),
     )
     pdf = render([partial(_body, printed=printed)], furniture, author=settings.municipality_name)
-    material = signing.ensure_material(
-        settings.key_dir, settings.municipality_name, settings.municipality_code
-    )
-    signed = signing.sign_pdf(pdf, material, reason=f"{title} {hakko}", location=settings.municipality_name)
+    material = ensure_material(settings.key_dir, settings.municipality_name, settings.municipality_code)
+    signed = sign_pdf(pdf, material, reason=f"{title} {hakko}", location=settings.municipality_name)
     log.sha256 = hashlib.sha256(signed).hexdigest()
     log.pages = 1
     log.status = "issued"

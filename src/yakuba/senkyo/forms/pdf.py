@@ -1,4 +1,4 @@
-"""A small PDF writer over ReportLab with the embedded Japanese fonts of ``yakuba.shomei.fonts``.
+"""A small PDF writer over ReportLab with the embedded Japanese fonts of the forms toolkit.
 
 Text is drawn run by run so that a character the first font lacks comes from the next one (IPAmj明朝 for
 MJ characters); a character no font has raises the 未登録外字 alert instead of printing a blank box.
@@ -12,7 +12,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
-from yakuba.shomei.fonts import UnprintableCharacter, font_set
+from yakuba.forms import UnprintableCharacter, font_set
 
 
 class PdfWriter:

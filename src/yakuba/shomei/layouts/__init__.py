@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from yakuba.forms import PageBody
 from yakuba.shomei.layouts import jumin_code, kisai_jiko, kojin, setai, shien_end, tenshutsu
 from yakuba.shomei.layouts.common import Document
-from yakuba.shomei.render import PageBody
 
 Layout = Callable[[Document], list[PageBody]]
 

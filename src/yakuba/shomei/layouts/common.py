@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from yakuba.forms import MARGIN, Pen
 from yakuba.juki.public import Rireki
 from yakuba.shomei.items import Item, PersonView
-from yakuba.shomei.render import MARGIN, Pen
 
 LABEL_W = 78.0
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import partial
 
+from yakuba.forms import CONTENT_W, MARGIN, PageBody, Pen
 from yakuba.juki.public import Rireki
 from yakuba.shomei.items import Item, PersonView
 from yakuba.shomei.layouts.common import Document, Row, draw_rows
-from yakuba.shomei.render import CONTENT_W, MARGIN, PageBody, Pen
 
 NOTES = (
     "・住民票コードは、住民基本台帳ネットワークシステムで本人確認を行うための11桁の番号です。",

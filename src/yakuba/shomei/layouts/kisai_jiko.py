@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from yakuba.forms import BODY_BOTTOM, BODY_TOP, CONTENT_W, MARGIN, PageBody, Pen
 from yakuba.shomei.items import PersonView
 from yakuba.shomei.layouts.common import Document, Row, draw_rows, pack, rows_height
-from yakuba.shomei.render import BODY_BOTTOM, BODY_TOP, CONTENT_W, MARGIN, PageBody, Pen
 
 ROW_H = 18.0
 GAP = 10.0

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from yakuba.shomei.fonts import font_set
+from yakuba.forms import BODY_BOTTOM, BODY_TOP, CONTENT_W, MARGIN, PageBody, Pen, font_set, wrap_text
 from yakuba.shomei.items import PersonView
 from yakuba.shomei.layouts.common import Document, Row, draw_rows, pack, rows_height
-from yakuba.shomei.render import BODY_BOTTOM, BODY_TOP, CONTENT_W, MARGIN, PageBody, Pen, wrap_text
 
 ROW_H = 19.0
 LEADING = 11.0

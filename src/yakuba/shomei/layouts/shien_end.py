@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from yakuba.forms import CONTENT_W, MARGIN, PageBody, Pen
 from yakuba.shomei.items import Item, PersonView
 from yakuba.shomei.layouts.common import Document, Row, draw_rows
-from yakuba.shomei.render import CONTENT_W, MARGIN, PageBody, Pen
 
 
 def pages(doc: Document) -> list[PageBody]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from yakuba.forms import BODY_BOTTOM, BODY_TOP, CONTENT_W, MARGIN, Overflow, PageBody, Pen
 from yakuba.shomei.items import Item, PersonView
 from yakuba.shomei.layouts.common import Document, Row, draw_rows, header_rows, pack
-from yakuba.shomei.render import BODY_BOTTOM, BODY_TOP, CONTENT_W, MARGIN, Overflow, PageBody, Pen
 
 PER_SHEET = 4
 HEAD_ROW_H = 17.0

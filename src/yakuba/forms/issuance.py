@@ -3,6 +3,9 @@
 It says who issued what, when, from which terminal and printer, for which kind of requester, with which
 options, to which persons (宛名番号), for what fee, and the SHA-256 of the signed PDF that left the
 office. The public verification (``GET /verify/{issuance_id}``) reads only the non-personal columns.
+
+Every form of every business writes its copies here (``kind`` tells them apart). The table keeps the name
+``shomei_issuance`` it had when only 住民票 certificates were issued: the schema is the migrations'.
 """
 
 from __future__ import annotations

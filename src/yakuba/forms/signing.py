@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from yakuba.forms import cms
 from yakuba.kernel import clock
 
 KEY_FILE = "signing_key.pem"
@@ -132,9 +133,9 @@ def sign_pdf(pdf: bytes, material: SigningMaterial, *, reason: str, location: st
     """The PDF with a PAdES baseline (B-B) signature covering the whole file.
 
     pyHanko writes the incremental update (signature field, ``/ByteRange``, ``/M``) and digests it; the
-    CMS container comes from :class:`_CmsTemplate`, pyHanko's own container for this key with only the
-    message digest and the signature value replaced. Building it again through asn1crypto on every
-    copy, and once more as a dry run to size the placeholder, took about 60 ms of a certificate.
+    CMS container comes from :class:`yakuba.forms.cms.CmsTemplate`, pyHanko's own container for this key
+    with only the message digest and the signature value replaced. Building it again through asn1crypto
+    on every copy, and once more as a dry run to size the placeholder, took about 60 ms of a certificate.
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -174,70 +175,11 @@ def sign_pdf(pdf: bytes, material: SigningMaterial, *, reason: str, location: st
         return pool.submit(asyncio.run, sign()).result()
 
 
-def _der(tag: int, content: bytes) -> bytes:
-    """One DER TLV (definite length)."""
-    size = len(content)
-    if size < 0x80:
-        return bytes((tag, size)) + content
-    octets = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes((tag, 0x80 | len(octets))) + octets + content
-
-
-# The signed attributes a PAdES B-B container of pyHanko carries; none of them changes between copies
-# except the message digest. A template with anything else (a signing time …) is not used.
-_CONSTANT_ATTRS = frozenset(
-    {"content_type", "signing_certificate_v2", "signing_certificate", "cms_algorithm_protection"}
-)
-
-
-@dataclass(frozen=True)
-class _CmsTemplate:
-    """pyHanko's CMS SignedData for one key, cut into the DER pieces that never change.
-
-    :meth:`container` puts a new message digest into the signed attributes, signs their DER with the key
-    (the same algorithm pyHanko chose: ECDSA or RSA PKCS#1 v1.5 with SHA-256) and reassembles the bytes
-    in pyHanko's order. :func:`_template` checks, when it is made, that reassembling the dry run with its
-    own digest and signature gives back pyHanko's bytes exactly; otherwise pyHanko signs every copy.
-    """
-
-    content_type: bytes  # the OID signedData, DER
-    head: bytes  # SignedData: version, digestAlgorithms, encapContentInfo, certificates (and crls)
-    signer_head: bytes  # SignerInfo: version, sid, digestAlgorithm
-    attrs_before: bytes  # signed attributes before the message digest
-    digest_oid: bytes  # the attribute type messageDigest, DER
-    attrs_after: bytes
-    signer_tail: bytes  # SignerInfo: signatureAlgorithm
-    algorithm: str  # "ecdsa" or "rsa"
-
-    def signed_attrs(self, digest: bytes) -> bytes:
-        """The signed attributes as the SET OF that the signature covers."""
-        message_digest = _der(0x30, self.digest_oid + _der(0x31, _der(0x04, digest)))
-        return _der(0x31, self.attrs_before + message_digest + self.attrs_after)
-
-    def assemble(self, digest: bytes, signature: bytes) -> bytes:
-        attrs = self.signed_attrs(digest)
-        signer_info = _der(
-            0x30, self.signer_head + b"\xa0" + attrs[1:] + self.signer_tail + _der(0x04, signature)
-        )
-        signed_data = _der(0x30, self.head + _der(0x31, signer_info))
-        return _der(0x30, self.content_type + _der(0xA0, signed_data))
-
-    def container(self, digest: bytes, key: Any) -> bytes:
-        from cryptography.hazmat.primitives.asymmetric import padding
-
-        attrs = self.signed_attrs(digest)
-        if self.algorithm == "ecdsa":
-            signature = key.sign(attrs, ec.ECDSA(hashes.SHA256()))
-        else:
-            signature = key.sign(attrs, padding.PKCS1v15(), hashes.SHA256())
-        return self.assemble(digest, signature)
-
-
 @dataclass(frozen=True)
 class _Prepared:
     signer: Any  # pyhanko SimpleSigner
     key: Any
-    template: _CmsTemplate | None
+    template: cms.CmsTemplate | None
     bytes_reserved: int
 
 
@@ -276,7 +218,7 @@ async def _prepared(material: SigningMaterial) -> _Prepared:
     return prepared
 
 
-async def _template(signer: Any, key: Any) -> tuple[bytes, _CmsTemplate | None]:
+async def _template(signer: Any, key: Any) -> tuple[bytes, cms.CmsTemplate | None]:
     """pyHanko's dry-run container for this key, and the template cut from it (None if it does not fit)."""
     from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
@@ -290,54 +232,9 @@ async def _template(signer: Any, key: Any) -> tuple[bytes, _CmsTemplate | None]:
     )
     raw = bytes(info.dump())
     try:
-        return raw, _cut(info, raw, key)
+        return raw, cms.cut_template(info, raw, key)
     except Exception:  # an unexpected structure: keep pyHanko for every copy
         return raw, None
-
-
-def _cut(info: Any, raw: bytes, key: Any) -> _CmsTemplate | None:
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    signed = info["content"]
-    signer_infos = signed["signer_infos"]
-    if len(signer_infos) != 1:
-        return None
-    signer_info = signer_infos[0]
-    algorithm = signer_info["signature_algorithm"]["algorithm"].native
-    if signer_info["digest_algorithm"]["algorithm"].native != "sha256":
-        return None
-    if algorithm == "sha256_ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
-        kind = "ecdsa"
-    elif algorithm == "sha256_rsa" and isinstance(key, rsa.RSAPrivateKey):
-        kind = "rsa"
-    else:
-        return None
-    if signer_info["unsigned_attrs"].native is not None:
-        return None
-    attrs = list(signer_info["signed_attrs"])
-    types = [a["type"].native for a in attrs]
-    if types.count("message_digest") != 1 or any(
-        t not in _CONSTANT_ATTRS for t in types if t != "message_digest"
-    ):
-        return None
-    at = types.index("message_digest")
-    template = _CmsTemplate(
-        content_type=info["content_type"].dump(),
-        head=b"".join(
-            signed[f].dump()
-            for f in ("version", "digest_algorithms", "encap_content_info", "certificates", "crls")
-        ),
-        signer_head=b"".join(signer_info[f].dump() for f in ("version", "sid", "digest_algorithm")),
-        attrs_before=b"".join(a.dump() for a in attrs[:at]),
-        digest_oid=attrs[at]["type"].dump(),
-        attrs_after=b"".join(a.dump() for a in attrs[at + 1 :]),
-        signer_tail=signer_info["signature_algorithm"].dump(),
-        algorithm=kind,
-    )
-    digest = attrs[at]["values"][0].native
-    if template.assemble(digest, signer_info["signature"].native) != raw:
-        return None
-    return template
 
 
 def load_certificate(material: SigningMaterial) -> x509.Certificate:
@@ -396,7 +293,7 @@ def _contents_problem(data: bytes, signature: Any, root: Any) -> str | None:
     one signer, one digest algorithm, the trust root as the only certificate and no unsigned attributes:
     then no single changed byte anywhere in the file can leave the document valid.
     """
-    from asn1crypto import cms
+    from asn1crypto import cms as asn1_cms
 
     byte_range = [int(v) for v in signature.sig_object["/ByteRange"]]
     if len(byte_range) != 4 or byte_range[0] != 0:
@@ -405,7 +302,7 @@ def _contents_problem(data: bytes, signature: Any, root: Any) -> str | None:
     if len(gap) < 2 or gap[:1] != b"<" or gap[-1:] != b">" or _HEX.fullmatch(gap[1:-1]) is None:
         return "署名値の格納部分が改変されています"
     raw = bytes.fromhex(gap[1:-1].decode("ascii"))
-    info = cms.ContentInfo.load(raw, strict=False)
+    info = asn1_cms.ContentInfo.load(raw, strict=False)
     # asn1crypto checks neither the outer tag nor whether the outer length swallowed padding zeros.
     children = len(info["content_type"].dump()) + len(info["content"].dump())
     if raw[:1] != b"\x30" or children != len(info.contents) or any(raw[len(info.dump()) :]):

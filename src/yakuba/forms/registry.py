@@ -1,4 +1,8 @@
-"""The 交付履歴: numbering copies, searching them, and the public answer about one of them."""
+"""The 交付履歴 of every form: numbering copies, their fee, searching them, and the public answer about one.
+
+Which forms exist, their names and fees, is the parameter ``shomei.forms`` (kind → name, fee parameter);
+a form whose kind is not listed there is still logged and numbered, and ``/verify`` calls it 「証明書」.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from yakuba import params
 from yakuba.errors import InputError
+from yakuba.forms.issuance import Issuance
 from yakuba.kernel.clock import JST
-from yakuba.shomei.models import Issuance
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
 
@@ -27,7 +31,7 @@ def new_verification_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def allocate(session: Session, row: Issuance, *, attempts: int = 5) -> Issuance:
+def allocate_serial(session: Session, row: Issuance, *, attempts: int = 5) -> Issuance:
     """Give ``row`` the next 連番 of its municipality and day; a concurrent issuance just takes the next."""
     for _ in range(attempts):
         last = session.execute(
@@ -54,7 +58,7 @@ def fee_for(kind: str, requester_type: str, on: dt.date) -> int:
     return int(params.get(str(form["fee"]), on=on))
 
 
-def search(
+def search_issuances(
     session: Session,
     *,
     date_from: dt.date | None = None,
