@@ -76,3 +76,24 @@ def test_no_new_import_of_another_business_internals() -> None:
 def test_the_baseline_only_shrinks() -> None:
     gone = sorted(_baseline() - violations())
     assert not gone, "解消済みの行を import_baseline.txt から削除してください:\n" + "\n".join(gone)
+
+
+def test_the_kernel_imports_no_business() -> None:
+    """``kernel/`` is the layer every business shares (dates, codes, the append-only history): it may
+    depend on no business at all, not even on a public face, or businesses would depend on each other
+    through it."""
+    found = []
+    for path in sorted((SRC / "kernel").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # ``from yakuba import juki`` names the business in the imported name
+                modules = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                parts = module.split(".")
+                if parts[0] == "yakuba" and len(parts) > 1 and parts[1] in BUSINESSES:
+                    found.append(f"{path.relative_to(SRC)}: {module}")
+    assert not found, "kernel が業務を import しています:\n" + "\n".join(found)
