@@ -26,7 +26,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from tests.conftest import TEST_NOW
 from yakuba.bootstrap import Yakuba
+from yakuba.db import Base
 from yakuba.kernel.history import (
+    AppendOnly,
     AppendOnlyHistory,
     Processed,
     in_force,
@@ -34,6 +36,7 @@ from yakuba.kernel.history import (
     next_number,
     row_in_force,
 )
+from yakuba.models import metadata as house_metadata
 
 ON = dt.date(2026, 4, 1)
 
@@ -177,6 +180,25 @@ def test_two_rows_with_the_same_number_for_a_key_are_refused(session: Session) -
 def test_a_key_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(TypeError, match=r"keyed by \('nendo', 'atena_no'\)"):
         row_in_force(Daicho, "A")
+
+
+def test_every_ledger_of_the_house_declares_its_key_number_and_uniqueness() -> None:
+    """Each append-only table: key and number columns exist, and (key…, number) is unique."""
+    ledgers = [m.class_ for m in (*Base.registry.mappers, *_Base.registry.mappers)]
+    ledgers = [cls for cls in ledgers if issubclass(cls, AppendOnly)]
+    assert {cls.__tablename__ for cls in ledgers if cls.__table__.metadata is house_metadata} >= {
+        "juki_rireki",
+        "fuhyo_kisai",
+        "senkyo_meibo_rireki",
+        "senkyo_zaigai_rireki",
+    }
+    for cls in ledgers:
+        wanted = (*cls.__history_key__, cls.__history_number__)
+        table = cls.__table__
+        assert all(name in table.c for name in wanted), cls
+        uniques = [u for u in table.constraints if isinstance(u, UniqueConstraint)]
+        unique = {tuple(c.name for c in u.columns) for u in uniques}
+        assert wanted in unique, f"{table.name}: UniqueConstraint{wanted} is missing"
 
 
 # -- the invariant -----------------------------------------------------------------------------------
