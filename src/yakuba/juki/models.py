@@ -64,7 +64,7 @@ class Rireki(AppendOnlyHistory, Base):
     """A complete snapshot of one person's 住民票 items after one 異動 (never updated, never deleted).
 
     Keyed by (宛名番号, 履歴番号); ``effective_date`` is the 異動日. The rows in force are those of 本登録
-    異動 only (see ``juki.history``): a 仮登録, or one discarded, never was.
+    異動 only (``juki.history.registered``): a 仮登録, or one discarded, never was.
     """
 
     __tablename__ = "juki_rireki"
