@@ -142,3 +142,24 @@ def test_the_forms_face_lists_public_names_that_exist() -> None:
     for name in face.__all__:
         assert not name.startswith("_"), name
         assert hasattr(face, name), name
+
+
+def test_the_kernel_imports_no_business() -> None:
+    """``kernel/`` is the layer every business shares (dates, codes, the append-only history): it may
+    depend on no business at all, not even on a public face, or businesses would depend on each other
+    through it."""
+    found = []
+    for path in sorted((SRC / "kernel").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # ``from yakuba import juki`` names the business in the imported name
+                modules = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                parts = module.split(".")
+                if parts[0] == "yakuba" and len(parts) > 1 and parts[1] in BUSINESSES:
+                    found.append(f"{path.relative_to(SRC)}: {module}")
+    assert not found, "kernel が業務を import しています:\n" + "\n".join(found)

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
 from yakuba.kernel import clock
+from yakuba.kernel.history import AppendOnly, Processed
 
 ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -56,10 +57,16 @@ class Fuhyo(Base):
     created_by: Mapped[str] = mapped_column(String(64))
 
 
-class Kisai(Base):
-    """A complete snapshot of one person's 附票 items after one 記載・修正・消除 (never updated)."""
+class Kisai(AppendOnly, Processed, Base):
+    """A complete snapshot of one person's 附票 items after one 記載・修正・消除 (never updated).
+
+    An append-only ledger keyed by (附票, 人の番号) and numbered by its own 記載番号 ``entry_no``;
+    ``effective_date`` is the 異動日.
+    """
 
     __tablename__ = "fuhyo_kisai"
+    __history_key__ = ("fuhyo_id", "person_no")
+    __history_number__ = "entry_no"
     __table_args__ = (
         UniqueConstraint("fuhyo_id", "person_no", "entry_no"),
         Index("ix_fuhyo_kisai_jumin_code", "jumin_code"),
@@ -67,14 +74,11 @@ class Kisai(Base):
         Index("ix_fuhyo_kisai_juki_ido", "juki_ido_id"),
     )
 
-    id: Mapped[int] = mapped_column(ID, primary_key=True)
     fuhyo_id: Mapped[int] = mapped_column(ForeignKey("fuhyo_fuhyo.id"))
     person_no: Mapped[int] = mapped_column(Integer)  # order of the person on this 附票 (1, 2, …)
     entry_no: Mapped[int] = mapped_column(Integer)  # 記載番号 per person (1, 2, …)
     kind: Mapped[str] = mapped_column(String(20))  # see yakuba.fuhyo.rules.KINDS
     jiyu: Mapped[str] = mapped_column(String(60))  # 事由 as printed (転入, 転居, 国外転出, 死亡 …)
-    effective_date: Mapped[dt.date | None] = mapped_column(Date)  # 異動日
-    shori_date: Mapped[dt.date] = mapped_column(Date)  # 処理日
     source: Mapped[str] = mapped_column(String(10))  # juki / notice / senkyo / manual
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("fuhyo_tsuchi.id"))
     juki_ido_id: Mapped[int | None] = mapped_column(ID)  # the 住民記録 異動 that caused it (local)
@@ -104,8 +108,6 @@ class Kisai(Base):
     removed_date: Mapped[dt.date | None] = mapped_column(Date)
     removed_reason: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
-    operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Tsuchi(Base):

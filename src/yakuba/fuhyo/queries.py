@@ -16,6 +16,7 @@ from yakuba.errors import NotFound
 from yakuba.fuhyo.models import Fuhyo, Kisai, ShienForward, Tsuchi
 from yakuba.fuhyo.rules import SNAPSHOT, Retention, key, retention
 from yakuba.juki.public import shien_subjects
+from yakuba.kernel.history import row_in_force
 from yakuba.kernel.kana import prefix_pattern
 
 ENTRY_FIELDS = (
@@ -92,12 +93,7 @@ def person_entries(session: Session, *, atena_no: str | None, jumin_code: str | 
     keys = session.execute(select(Kisai.fuhyo_id, Kisai.person_no).where(or_(*conditions)).distinct()).all()
     found = []
     for fuhyo_id, person_no in keys:
-        latest = session.execute(
-            select(Kisai)
-            .where(Kisai.fuhyo_id == fuhyo_id, Kisai.person_no == person_no)
-            .order_by(Kisai.entry_no.desc())
-            .limit(1)
-        ).scalar_one()
+        latest = session.execute(row_in_force(Kisai, fuhyo_id, person_no)).scalar_one()
         if (atena_no and latest.atena_no == atena_no) or (jumin_code and latest.jumin_code == jumin_code):
             found.append(latest)
     return found

@@ -15,13 +15,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, select
+from sqlalchemy import Table, and_, select
 from sqlalchemy.orm import Session
 
 from yakuba.bulk import copy_rows, key_in, publish_many, update_rows
 from yakuba.juki.events import ResidentCorrected, ResidentSummary
 from yakuba.juki.history import SNAPSHOT_COLUMNS, forget_last_rireki_nos
 from yakuba.juki.models import Ido, Jumin, Rireki
+from yakuba.kernel.history import latest_numbers
 from yakuba.uow import UnitOfWork
 
 CHUNK = 5_000  # persons per round of snapshots (bounded memory)
@@ -119,11 +120,7 @@ def _current_states(session: Session, atena_nos: list[str]) -> dict[str, dict[st
 
 def _last_rireki_no(session: Session, atena_nos: list[str]) -> dict[str, int]:
     """The highest 履歴番号 of each person, 仮登録 rows included (as ``append_snapshot`` numbers them)."""
-    query = (
-        select(Rireki.atena_no, func.max(Rireki.rireki_no))
-        .where(key_in(session, Rireki.atena_no, atena_nos))
-        .group_by(Rireki.atena_no)
-    )
+    query = latest_numbers(Rireki).where(key_in(session, Rireki.atena_no, atena_nos))
     return {atena_no: int(no) for atena_no, no in session.execute(query).all()}
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import Select, delete, event, func, select
 from sqlalchemy.orm import Session, SessionTransaction, aliased
 
 from yakuba.juki.models import Ido, Jumin, Rireki, Setai
+from yakuba.kernel.history import in_force, next_number, row_in_force
 from yakuba.kernel.kana import kana_search_key, name_search_key
 
 META_COLUMNS = {"id", "atena_no", "rireki_no", "ido_id", "effective_date"}
@@ -21,6 +22,14 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = tuple(
 )
 
 State = dict[str, Any]
+
+
+def registered(query: Select[Any]) -> Select[Any]:
+    """Narrow a query on ``juki_rireki`` to 本登録 rows: a 仮登録 (kari) or a discarded one (haki) never held.
+
+    A 取消し is not excluded here: it appends a 異動 whose snapshots restore the earlier state.
+    """
+    return query.join(Ido, Ido.id == Rireki.ido_id).where(Ido.status == "hon")
 
 
 def state_of(row: Rireki) -> State:
@@ -75,11 +84,9 @@ def append_snapshot(
         raise ValueError(f"unknown 住民票 items: {sorted(unknown)}")
     known: dict[str, int] = session.info.setdefault(_LAST_NO, {})
     last = known.get(atena_no)
-    if last is None:
-        last = session.execute(select(func.max(Rireki.rireki_no)).where(Rireki.atena_no == atena_no)).scalar()
     row = Rireki(
         atena_no=atena_no,
-        rireki_no=(last or 0) + 1,
+        rireki_no=last + 1 if last is not None else next_number(session, Rireki, atena_no),
         ido_id=ido.id,
         effective_date=effective_date,
         **{name: state.get(name) for name in SNAPSHOT_COLUMNS},
@@ -144,13 +151,7 @@ def state_as_of(session: Session, atena_no: str, on: dt.date) -> Rireki | None:
     Rows are ordered by 履歴番号 (the order the registry learnt things), so a correction recorded later
     for an earlier date wins over what was believed before, as 誤記修正 requires.
     """
-    return session.execute(
-        select(Rireki)
-        .join(Ido, Ido.id == Rireki.ido_id)
-        .where(Rireki.atena_no == atena_no, Ido.status == "hon", Rireki.effective_date <= on)
-        .order_by(Rireki.rireki_no.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    return session.execute(row_in_force(Rireki, atena_no, on=on, narrow=registered)).scalar_one_or_none()
 
 
 def rebuild_projection(session: Session) -> int:
@@ -161,18 +162,7 @@ def rebuild_projection(session: Session) -> int:
     session.execute(delete(Jumin))
     session.execute(delete(Setai))
     session.flush()
-    latest = (
-        select(Rireki.atena_no, func.max(Rireki.rireki_no).label("rireki_no"))
-        .join(Ido, Ido.id == Rireki.ido_id)
-        .where(Ido.status == "hon")
-        .group_by(Rireki.atena_no)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Rireki)
-        .join(latest, (latest.c.atena_no == Rireki.atena_no) & (latest.c.rireki_no == Rireki.rireki_no))
-        .order_by(Rireki.atena_no)
-    ).scalars()
+    rows = session.execute(in_force(Rireki, narrow=registered).order_by(Rireki.atena_no)).scalars()
     count = 0
     for row in rows:
         project(session, row)

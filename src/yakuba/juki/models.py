@@ -28,13 +28,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
-from yakuba.kernel import clock
+from yakuba.kernel.history import AppendOnlyHistory, Processed
 
 ID = BigInteger().with_variant(Integer, "sqlite")
 
 
-class Ido(Base):
-    """One 異動 (a 届出 or a 職権 action): its 事由 and dates. It may touch several persons."""
+class Ido(Processed, Base):
+    """One 異動 (a 届出 or a 職権 action): its 事由 and dates. It may touch several persons.
+
+    It holds the 処理日, 処理者 and 記録日時 (:class:`~yakuba.kernel.history.Processed`) of every snapshot it
+    appends.
+    """
 
     __tablename__ = "juki_ido"
 
@@ -43,15 +47,12 @@ class Ido(Base):
     ido_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     ido_date_text: Mapped[str | None] = mapped_column(String(72))
     todoke_date: Mapped[dt.date | None] = mapped_column(Date)
-    shori_date: Mapped[dt.date] = mapped_column(Date)
     moushide_date: Mapped[dt.date | None] = mapped_column(Date)
     tsuchi_date: Mapped[dt.date | None] = mapped_column(Date)
     shokken: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(12), default="hon")  # kari (仮登録) / hon (本登録) / haki
     cancels_ido_id: Mapped[int | None] = mapped_column(ForeignKey("juki_ido.id"))
-    operator: Mapped[str] = mapped_column(String(64))
     terminal: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     confirmed_by: Mapped[str | None] = mapped_column(String(64))
     note_b: Mapped[str | None] = mapped_column(Text)  # 統合記載欄 B（留意事項）
@@ -59,10 +60,15 @@ class Ido(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class Rireki(Base):
-    """A complete snapshot of one person's 住民票 items after one 異動 (never updated, never deleted)."""
+class Rireki(AppendOnlyHistory, Base):
+    """A complete snapshot of one person's 住民票 items after one 異動 (never updated, never deleted).
+
+    Keyed by (宛名番号, 履歴番号); ``effective_date`` is the 異動日. The rows in force are those of 本登録
+    異動 only (``juki.history.registered``): a 仮登録, or one discarded, never was.
+    """
 
     __tablename__ = "juki_rireki"
+    __history_key__ = ("atena_no",)
     __table_args__ = (
         UniqueConstraint("atena_no", "rireki_no"),
         Index("ix_juki_rireki_ido", "ido_id"),
@@ -70,11 +76,8 @@ class Rireki(Base):
         Index("ix_juki_rireki_birth_shi", "birth_date", "shi"),
     )
 
-    id: Mapped[int] = mapped_column(ID, primary_key=True)
     atena_no: Mapped[str] = mapped_column(String(15))
-    rireki_no: Mapped[int] = mapped_column(Integer)
     ido_id: Mapped[int] = mapped_column(ForeignKey("juki_ido.id"))
-    effective_date: Mapped[dt.date | None] = mapped_column(Date)  # the 異動日 this state holds from
     setai_no: Mapped[str] = mapped_column(String(15))
     jumin_shubetsu: Mapped[str] = mapped_column(String(1))  # 1 日本人 / 2 外国人
     jumin_jotai: Mapped[str] = mapped_column(String(2))  # code table juki.jumin_jotai

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from yakuba.juki.history import ACTIVE_STATES
-from yakuba.juki.models import Ido, Rireki
+from yakuba.juki.history import ACTIVE_STATES, registered
+from yakuba.juki.models import Rireki
 from yakuba.kernel.age import age_on
+from yakuba.kernel.history import latest_numbers
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,7 @@ class PopulationCell:
 
 
 def population(session: Session, on: dt.date) -> list[PopulationCell]:
-    latest = (
-        select(Rireki.atena_no, func.max(Rireki.rireki_no).label("rireki_no"))
-        .join(Ido, Ido.id == Rireki.ido_id)
-        .where(Ido.status == "hon", Rireki.effective_date <= on)
-        .group_by(Rireki.atena_no)
-        .subquery()
-    )
+    latest = latest_numbers(Rireki, on=on, narrow=registered).subquery()
     pending_gone = and_(Rireki.jumin_jotai == "02", Rireki.tenshutsu_yotei_date <= on)
     rows = session.execute(
         select(

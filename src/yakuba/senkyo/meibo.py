@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yakuba.errors import Conflict
+from yakuba.kernel.history import in_force, next_number
 from yakuba.senkyo.events import SenkyoRegistrationChanged
 from yakuba.senkyo.models import Jumin, Meibo, MeiboRireki
 from yakuba.senkyo.rules import voting_right
@@ -110,16 +111,7 @@ def history(session: Session, atena_no: str) -> list[MeiboRireki]:
 
 def entries_as_of(session: Session, on: dt.date, *, include_massho: bool = False) -> list[MeiboRireki]:
     """Each person's entry as it stood on ``on`` (the last row effective on or before it)."""
-    latest = (
-        select(MeiboRireki.atena_no, func.max(MeiboRireki.rireki_no).label("rireki_no"))
-        .where(MeiboRireki.effective_date <= on)
-        .group_by(MeiboRireki.atena_no)
-        .subquery()
-    )
-    query = select(MeiboRireki).join(
-        latest,
-        and_(latest.c.atena_no == MeiboRireki.atena_no, latest.c.rireki_no == MeiboRireki.rireki_no),
-    )
+    query = in_force(MeiboRireki, on=on)
     if not include_massho:
         query = query.where(MeiboRireki.status != "massho")
     return list(session.execute(query).scalars())
@@ -156,7 +148,9 @@ def _append(
     effective = legal_date if previous is None else max(legal_date, previous.effective_date)
     row = MeiboRireki(
         atena_no=atena_no,
-        rireki_no=(previous.rireki_no + 1) if previous is not None else _next_no(session, atena_no),
+        rireki_no=(previous.rireki_no + 1)
+        if previous is not None
+        else next_number(session, MeiboRireki, atena_no),
         kind=kind,
         reason=reason,
         effective_date=effective,
@@ -201,13 +195,6 @@ def _append(
             )
         )
     return row
-
-
-def _next_no(session: Session, atena_no: str) -> int:
-    last = session.execute(
-        select(func.max(MeiboRireki.rireki_no)).where(MeiboRireki.atena_no == atena_no)
-    ).scalar()
-    return int(last or 0) + 1
 
 
 def _state_of(row: MeiboRireki) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yakuba.db import Base
 from yakuba.kernel import clock
+from yakuba.kernel.history import AppendOnlyHistory, Processed
 
 ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -98,24 +99,25 @@ class Jumin(Base):
 # -- the roll --------------------------------------------------------------------------------------
 
 
-class MeiboRireki(Base):
-    """One change of one entry of the 選挙人名簿, with the whole entry as it stands after it."""
+class MeiboRireki(AppendOnlyHistory, Processed, Base):
+    """One change of one entry of the 選挙人名簿, with the whole entry as it stands after it.
+
+    Keyed by (宛名番号, 履歴番号); every change has a legal date, so ``effective_date`` is NOT NULL.
+    """
 
     __tablename__ = "senkyo_meibo_rireki"
+    __history_key__ = ("atena_no",)
     __table_args__ = (
         UniqueConstraint("atena_no", "rireki_no"),
         Index("ix_senkyo_meibo_rireki_run", "run_id"),
         Index("ix_senkyo_meibo_rireki_effective", "effective_date"),
     )
 
-    id: Mapped[int] = mapped_column(ID, primary_key=True)
     atena_no: Mapped[str] = mapped_column(String(15))
-    rireki_no: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # toroku / hyoji / hyoji_shojo / teisei / tohyoku / massho
     reason: Mapped[str] = mapped_column(String(24))
     effective_date: Mapped[dt.date] = mapped_column(Date)  # the change holds from this day
     reason_date: Mapped[dt.date | None] = mapped_column(Date)  # 死亡日・転出日など、事由の日
-    shori_date: Mapped[dt.date] = mapped_column(Date)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("senkyo_run.id"))
     kokuji: Mapped[bool] = mapped_column(Boolean, default=False)  # 告示を要する（補正登録・誤登録の抹消）
     # the entry after the change
@@ -142,8 +144,6 @@ class MeiboRireki(Base):
     katagaki: Mapped[str | None] = mapped_column(String(300))
     postal_code: Mapped[str | None] = mapped_column(String(7))
     note: Mapped[str | None] = mapped_column(Text)
-    operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class Meibo(Base):
@@ -343,23 +343,24 @@ class ZaigaiShinsei(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
-class ZaigaiRireki(Base):
-    """One change of one entry of the 在外選挙人名簿, with the whole entry as it stands after it."""
+class ZaigaiRireki(AppendOnlyHistory, Processed, Base):
+    """One change of one entry of the 在外選挙人名簿, with the whole entry as it stands after it.
+
+    Keyed by (在外選挙人名簿の番号, 履歴番号); ``effective_date`` is NOT NULL as in the roll.
+    """
 
     __tablename__ = "senkyo_zaigai_rireki"
+    __history_key__ = ("zaigai_no",)
     __table_args__ = (
         UniqueConstraint("zaigai_no", "rireki_no"),
         Index("ix_senkyo_zaigai_rireki_atena", "atena_no"),
     )
 
-    id: Mapped[int] = mapped_column(ID, primary_key=True)
     zaigai_no: Mapped[str] = mapped_column(String(12))
-    rireki_no: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(12))  # toroku / iten / hyoji / massho
     reason: Mapped[str] = mapped_column(String(24))
     shinsei_id: Mapped[int] = mapped_column(ForeignKey("senkyo_zaigai_shinsei.id"))
     effective_date: Mapped[dt.date] = mapped_column(Date)
-    shori_date: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(8))  # toroku / hyoji / massho
     toroku_date: Mapped[dt.date] = mapped_column(Date)
     shosho_no: Mapped[str] = mapped_column(String(20))  # 在外選挙人証の番号
@@ -375,8 +376,6 @@ class ZaigaiRireki(Base):
     kokugai_jusho: Mapped[str | None] = mapped_column(String(400))
     hyoji_date: Mapped[dt.date | None] = mapped_column(Date)  # 国内に住所を定めた日（法30条の10）
     massho_reason: Mapped[str | None] = mapped_column(String(16))
-    operator: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 TABLES = (

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from yakuba import params
 from yakuba.errors import Conflict, InputError, NotFound
 from yakuba.kernel.age import attained_age_date
+from yakuba.kernel.history import in_force, row_in_force
 from yakuba.senkyo import meibo, projection
 from yakuba.senkyo.events import ZaigaiSenkyoRegistered, ZaigaiSenkyoRemoved
 from yakuba.senkyo.models import Election, Jumin, ZaigaiRireki, ZaigaiShinsei
@@ -111,30 +112,11 @@ def apply(uow: UnitOfWork, command: ZaigaiInput, *, today: dt.date) -> ZaigaiShi
 
 
 def current(session: Session, zaigai_no: str) -> ZaigaiRireki | None:
-    return session.execute(
-        select(ZaigaiRireki)
-        .where(ZaigaiRireki.zaigai_no == zaigai_no)
-        .order_by(ZaigaiRireki.rireki_no.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    return session.execute(row_in_force(ZaigaiRireki, zaigai_no)).scalar_one_or_none()
 
 
 def _entries(session: Session) -> list[ZaigaiRireki]:
-    latest = (
-        select(ZaigaiRireki.zaigai_no, func.max(ZaigaiRireki.rireki_no).label("n"))
-        .group_by(ZaigaiRireki.zaigai_no)
-        .subquery()
-    )
-    return list(
-        session.execute(
-            select(ZaigaiRireki)
-            .join(
-                latest,
-                (latest.c.zaigai_no == ZaigaiRireki.zaigai_no) & (latest.c.n == ZaigaiRireki.rireki_no),
-            )
-            .order_by(ZaigaiRireki.zaigai_no)
-        ).scalars()
-    )
+    return list(session.execute(in_force(ZaigaiRireki).order_by(ZaigaiRireki.zaigai_no)).scalars())
 
 
 def _blackout(session: Session, on: dt.date) -> Election | None:
