@@ -52,6 +52,8 @@ def bootstrap(settings: Settings | None = None) -> Yakuba:
     import importlib
 
     settings = settings or Settings()
+    if settings.clock_start is not None:  # a rehearsal environment: the whole process runs on its clock
+        kernel_clock.set_source(kernel_clock.running_from(settings.clock_start))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     cipher = FieldCipher(KeyRing.for_deployment(settings.key_dir))

@@ -6,6 +6,7 @@ Nothing here is read at import time by other modules: the app factory and the CL
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from pathlib import Path
 
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     prefecture_name: str = Field(default="東京都")
     cookie_secure: bool = Field(
         default=True, description="Cookie に Secure 属性を付ける（localhost でも有効）"
+    )
+    clock_start: dt.datetime | None = Field(
+        default=None,
+        description="リハーサル環境用: 時計をこの時刻から進める（本番では設定しない）",
     )
     host: str = "127.0.0.1"
     port: int = 8000
