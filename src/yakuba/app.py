@@ -21,6 +21,7 @@ from yakuba.config import Settings
 from yakuba.errors import InputError, YakubaError
 from yakuba.juki.public import AlertConfirmationRequired
 from yakuba.openapi import install as install_openapi
+from yakuba.params import NotInForce
 from yakuba.security.accounts import AuthenticationError
 from yakuba.security.auth import (
     OPEN_ROUTES,
@@ -129,6 +130,11 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
         return JSONResponse(
             status_code=exc.status_code, content={"detail": message}, headers=getattr(exc, "headers", None)
         )
+
+    @app.exception_handler(NotInForce)
+    async def _date_out_of_range(_request: Request, exc: NotInForce) -> JSONResponse:
+        message = f"{exc.on.isoformat()} は制度の適用期間外の日付です（{exc.key}）。日付を確認してください"
+        return JSONResponse(status_code=422, content=_error_body([("日付", message)]))
 
     @app.exception_handler(AuthenticationError)
     async def _auth_error(_request: Request, exc: AuthenticationError) -> JSONResponse:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import Field
 
 FIELD_LABELS: dict[str, str] = {
     "login": "ログインID",
@@ -66,3 +69,12 @@ def problems_from_pydantic(errors: Sequence[Any]) -> list[tuple[str, str]]:
         label = "本文" if error.get("type") == "json_invalid" else _label(error.get("loc", ()))
         out.append((label, message))
     return out
+
+
+# Row numbers and list positions as the database can hold them: INTEGER on PostgreSQL is 32-bit. A
+# number past it cannot name a row, so it is refused as input (422 naming the field) and the OpenAPI
+# document says so, instead of overflowing in the driver as a 500 (issue 24).
+MAX_ROW_ID = 2_147_483_647
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="番号")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="開始位置")]
+RowNumber = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # the same bound for a number inside a body

@@ -85,3 +85,63 @@ def test_the_document_describes_the_envelope_on_every_operation(
             )
     review = spec["paths"]["/api/v1/audit/reviews/{kind}"]["get"]["parameters"][0]["schema"]
     assert review["enum"] == ["night-holiday", "failed-logins", "mass-searches", "shien"]
+
+
+@pytest.fixture
+def staff(
+    make_staff: Callable[..., StaffAccount], token_for: Callable[[str], dict[str, str]]
+) -> Callable[[str], dict[str, str]]:
+    """A token for a fresh account of ``role``, with a declared purpose (the policy asks for one)."""
+
+    def token(role: str) -> dict[str, str]:
+        login = role.replace("_", "-")
+        make_staff(login, [role])
+        return token_for(login) | {"X-Yakuba-Purpose": "%E5%8B%95%E4%BD%9C%E7%A2%BA%E8%AA%8D"}
+
+    return token
+
+
+def test_a_row_number_past_the_database_integer_is_a_422(
+    client: TestClient, staff: Callable[[str], dict[str, str]]
+) -> None:
+    """INTEGER on PostgreSQL is 32-bit: 2**31 cannot name a row, and SQLite overflowed on 2**63 as a 500."""
+    auth = staff("inkan_clerk")
+    response = client.get(f"/api/v1/inkan/registrations/{2**63}", headers=auth)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "toroku_id"
+    assert client.get(f"/api/v1/inkan/registrations/{2**31 - 1}", headers=auth).status_code == 404
+
+
+def test_a_date_before_the_law_as_data_begins_is_a_422_naming_the_date(
+    client: TestClient, staff: Callable[[str], dict[str, str]]
+) -> None:
+    """No 届出期間 (住民基本台帳法第24条) is in force in the year 69: the caller's date, not a 500."""
+    body = {
+        "atena_nos": ["000000000000019"],
+        "destination": "東京都千代田区",
+        "dates": {"ido_date": "0069-02-02", "todoke_date": "0069-02-02"},
+    }
+    response = client.post("/api/v1/juki/ido/tenshutsu", json=body, headers=staff("juki_manager"))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "日付"
+    assert "0069-02-02" in response.json()["errors"][0]["message"]
+
+
+def test_a_csv_with_a_stray_carriage_return_is_a_422(
+    client: TestClient, staff: Callable[[str], dict[str, str]]
+) -> None:
+    response = client.post(
+        "/api/v1/fuhyo/notices/import",
+        content=b"a,b\rc\n1,2\n",
+        headers=staff("juki_manager") | {"Content-Type": "text/csv"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "ファイル"
+
+
+def test_the_teiji_calendar_refuses_a_year_outside_its_range(
+    client: TestClient, staff: Callable[[str], dict[str, str]]
+) -> None:
+    auth = staff("senkyo_staff")
+    assert client.get("/api/v1/senkyo/teiji/1/1", headers=auth).status_code == 422
+    assert client.get("/api/v1/senkyo/teiji/2026/13", headers=auth).status_code == 422

@@ -11,6 +11,7 @@ from yakuba.audit import service
 from yakuba.audit.models import AuditEntry
 from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
+from yakuba.validation import Offset
 
 router = APIRouter(prefix="/api/v1/audit", tags=["監査"])
 
@@ -55,7 +56,7 @@ def entries(
     category: Category | None = Query(None, description="種別 access / auth / admin / system"),
     result: Result | None = Query(None, description="結果 success / denied / failure / error"),
     limit: int = Query(100, ge=1, le=1000, description="件数"),
-    offset: int = Query(0, ge=0, description="開始位置"),
+    offset: Offset = 0,
     ctx: RequestContext = require("audit.read", categories=("audit.log",)),
 ) -> dict[str, Any]:
     """条件に合う監査ログ（新しい順）。閲覧したこと自体も監査ログに残ります。"""

@@ -29,6 +29,7 @@ from yakuba.fuhyo.schemas import InboundNotice, UtsushiRequest, ZaigaiSenkyo
 from yakuba.juki.public import can_see_shien
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
+from yakuba.validation import MAX_ROW_ID, Offset, RowId
 
 router = APIRouter(prefix="/api/v1/fuhyo", tags=["戸籍の附票"])
 READ = "fuhyo.read"
@@ -48,7 +49,7 @@ def search_fuhyo(
     mei: str | None = Query(None, description="記載された人の名"),
     jumin_code: str | None = Query(None, description="住民票コード"),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     ctx: RequestContext = require(READ, categories=CATEGORIES),
 ) -> dict[str, Any]:
     """本籍・筆頭者・氏名・住民票コードで附票を探します（除票も含みます）。"""
@@ -77,7 +78,7 @@ def search_fuhyo(
 
 
 @router.get("/fuhyo/{fuhyo_id}", summary="附票の照会")
-def get_fuhyo(fuhyo_id: int, ctx: RequestContext = require(READ, categories=CATEGORIES)) -> dict[str, Any]:
+def get_fuhyo(fuhyo_id: RowId, ctx: RequestContext = require(READ, categories=CATEGORIES)) -> dict[str, Any]:
     """附票の記載事項と各人の記載の履歴。支援措置の対象者は権限 juki.shien.read がなければ表示しません。"""
     session = ctx.uow.session
     today = _today(ctx)
@@ -101,9 +102,9 @@ def get_fuhyo(fuhyo_id: int, ctx: RequestContext = require(READ, categories=CATE
 def list_notices(
     direction: str | None = Query(None, pattern="^(in|out)$", description="in 受信 / out 送信"),
     status: str | None = Query(None, description="applied / unchanged / rejected / hold / sent"),
-    fuhyo_id: int | None = Query(None, description="附票の番号"),
+    fuhyo_id: int | None = Query(None, ge=1, le=MAX_ROW_ID, description="附票の番号"),
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     ctx: RequestContext = require(READ, categories=CATEGORIES),
 ) -> dict[str, Any]:
     """受信・送信した附票記載事項通知（新しい順）。status=hold は要確認の通知です。"""
@@ -176,14 +177,14 @@ def post_zaigai(
 
 
 class ShojoBody(BaseModel):
-    person_no: int = Field(ge=1, description="人の番号")
+    person_no: int = Field(ge=1, le=MAX_ROW_ID, description="人の番号")
     reason: str = Field(min_length=1, max_length=60, description="消除の事由（婚姻・転籍・死亡 など）")
     on: dt.date = Field(description="消除の日（戸籍から除かれた日）")
 
 
 @router.post("/fuhyo/{fuhyo_id}/shojo", summary="附票の記載の消除", status_code=201)
 def post_shojo(
-    fuhyo_id: int, body: ShojoBody, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
+    fuhyo_id: RowId, body: ShojoBody, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
 ) -> dict[str, Any]:
     """戸籍から除かれた人（婚姻・転籍・死亡など）の附票の記載を消除します（職権、法第18条）。"""
     entry = shojo.shojo(
@@ -201,7 +202,7 @@ def post_shojo(
 
 
 class ShienBody(BaseModel):
-    person_no: int = Field(ge=1, description="人の番号")
+    person_no: int = Field(ge=1, le=MAX_ROW_ID, description="人の番号")
     from_lg_code: str = Field(pattern=r"^\d{6}$", description="通知元（住所地）の地方公共団体コード")
     start_date: dt.date = Field(description="支援措置の開始日")
     end_date: dt.date = Field(description="支援措置の終了日（早く終わるときはその日で新たに登録）")
@@ -210,7 +211,7 @@ class ShienBody(BaseModel):
 
 @router.post("/fuhyo/{fuhyo_id}/shien", summary="住所地から通知された支援措置の登録", status_code=201)
 def post_shien(
-    fuhyo_id: int, body: ShienBody, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
+    fuhyo_id: RowId, body: ShienBody, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
 ) -> dict[str, Any]:
     """他の市区町村（住所地）から通知された支援措置。期間中はその人の附票の写しを交付しません。"""
     if not can_see_shien(ctx):
@@ -232,7 +233,7 @@ def post_shien(
 
 @router.post("/fuhyo/{fuhyo_id}/utsushi", summary="附票の写しの交付", response_class=Response)
 def post_utsushi(
-    fuhyo_id: int, body: UtsushiRequest, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
+    fuhyo_id: RowId, body: UtsushiRequest, ctx: RequestContext = require(WRITE, categories=CATEGORIES)
 ) -> Response:
     """戸籍の附票の写し（除票の写し）の PDF。本籍・筆頭者と在外選挙人の記載は請求があるときだけです。"""
     session = ctx.uow.session

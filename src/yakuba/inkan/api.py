@@ -24,6 +24,7 @@ from yakuba.inkan.models import InkanToroku
 from yakuba.juki.public import guard_read
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
+from yakuba.validation import RowId
 
 router = APIRouter(prefix="/api/v1/inkan", tags=["印鑑登録"])
 
@@ -73,7 +74,7 @@ def person_registrations(
 
 
 @router.get("/registrations/{toroku_id}", summary="印鑑登録原票の照会")
-def registration(toroku_id: int, ctx: RequestContext = require(READ, categories=SEAL)) -> dict[str, Any]:
+def registration(toroku_id: RowId, ctx: RequestContext = require(READ, categories=SEAL)) -> dict[str, Any]:
     """登録（申請）の内容と、申請から抹消までのすべての記録（追記のみの履歴）。"""
     toroku = _toroku(ctx, toroku_id)
     session = ctx.uow.session
@@ -85,7 +86,7 @@ def registration(toroku_id: int, ctx: RequestContext = require(READ, categories=
 
 
 @router.get("/registrations/{toroku_id}/inei", summary="登録印影の画像", response_class=Response)
-def registration_image(toroku_id: int, ctx: RequestContext = require(READ, categories=SEAL)) -> Response:
+def registration_image(toroku_id: RowId, ctx: RequestContext = require(READ, categories=SEAL)) -> Response:
     """照合用の印影画像（PNG）。複製禁止の情報です。参照は監査ログに記録されます。"""
     toroku = _toroku(ctx, toroku_id)
     png = queries.inei_png(ctx.uow, toroku)
@@ -105,7 +106,7 @@ def apply(command: schemas.Shinsei, ctx: RequestContext = require(WRITE, categor
 
 @router.post("/applications/{toroku_id}/kaito", summary="回答書の受理")
 def answer(
-    toroku_id: int, command: schemas.Kaito, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: RowId, command: schemas.Kaito, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     """期限内で本人の意思が確認できれば登録します。期限を過ぎた回答書では登録しません（status futoroku）。"""
     _toroku(ctx, toroku_id)
@@ -114,14 +115,14 @@ def answer(
 
 @router.post("/registrations/{toroku_id}/haishi", summary="印鑑登録廃止申請")
 def abolish(
-    toroku_id: int, command: schemas.Haishi, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: RowId, command: schemas.Haishi, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     _toroku(ctx, toroku_id)
     return _done(ctx, haishi(ctx.uow, toroku_id, command, today=_today(ctx)))
 
 
 @router.post("/registrations/{toroku_id}/boshitsu", summary="印鑑登録証亡失届")
-def lost(toroku_id: int, ctx: RequestContext = require(WRITE, categories=SEAL)) -> dict[str, Any]:
+def lost(toroku_id: RowId, ctx: RequestContext = require(WRITE, categories=SEAL)) -> dict[str, Any]:
     """印鑑登録証をなくした届出。団体の設定（municipal.inkan.boshitsu_ends_registration）により登録を抹消します。"""
     _toroku(ctx, toroku_id)
     return _done(ctx, boshitsu(ctx.uow, toroku_id, today=_today(ctx)))
@@ -129,7 +130,7 @@ def lost(toroku_id: int, ctx: RequestContext = require(WRITE, categories=SEAL)) 
 
 @router.post("/registrations/{toroku_id}/saikofu", summary="印鑑登録証の再交付")
 def reissue(
-    toroku_id: int, command: schemas.Saikofu, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: RowId, command: schemas.Saikofu, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     _toroku(ctx, toroku_id)
     return _done(ctx, saikofu(ctx.uow, toroku_id, command, today=_today(ctx)))
@@ -137,7 +138,7 @@ def reissue(
 
 @router.post("/registrations/{toroku_id}/shimei-kakunin", summary="氏名等の変更後の確認")
 def confirm_name(
-    toroku_id: int, command: schemas.ShimeiKakunin, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: RowId, command: schemas.ShimeiKakunin, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     """氏名等の変更で再確認が必要になった登録の確認。
 
@@ -148,7 +149,7 @@ def confirm_name(
 
 @router.post("/registrations/{toroku_id}/massho", summary="職権抹消")
 def shokken_massho(
-    toroku_id: int, command: schemas.ShokkenMassho, ctx: RequestContext = require(WRITE, categories=SEAL)
+    toroku_id: RowId, command: schemas.ShokkenMassho, ctx: RequestContext = require(WRITE, categories=SEAL)
 ) -> dict[str, Any]:
     """住民記録の異動によらない職権抹消（登録資格の喪失が判明した場合など）。"""
     _toroku(ctx, toroku_id)

@@ -14,6 +14,7 @@ from yakuba.juki.yokushi import check_process, yokushi_flags
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
+from yakuba.validation import Offset
 
 router = APIRouter(prefix="/api/v1/juki", tags=["住民記録"])
 
@@ -33,7 +34,7 @@ def search_residents(
     banchi: str | None = Query(None, description="番地（前方一致）"),
     include_removed: bool = Query(False, description="除票も含める"),
     limit: int = Query(50, ge=1, le=200, description="件数"),
-    offset: int = Query(0, ge=0, description="開始位置"),
+    offset: Offset = 0,
     ctx: RequestContext = require("juki.read", categories=("juki.resident",)),
 ) -> dict[str, Any]:
     """条件に合う住民の一覧（現在の住民票）。個人番号は含みません。"""

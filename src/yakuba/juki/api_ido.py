@@ -23,6 +23,7 @@ from yakuba.juki.models import Ido, Rireki, Setai
 from yakuba.juki.zokugara import MemberForOrder, display_order
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
+from yakuba.validation import RowId
 
 router = APIRouter(prefix="/api/v1/juki", tags=["住民記録（異動）"])
 
@@ -176,7 +177,7 @@ def _subjects(ctx: RequestContext, ido_id: int) -> list[str]:
 
 @router.get("/ido/{ido_id}", summary="異動の照会")
 def get_ido(
-    ido_id: int, ctx: RequestContext = require("juki.read", categories=("juki.history",))
+    ido_id: RowId, ctx: RequestContext = require("juki.read", categories=("juki.history",))
 ) -> dict[str, Any]:
     """一つの異動（事由・日付・状態・対象者）。"""
     ido = ctx.uow.session.get(Ido, ido_id)
@@ -198,7 +199,7 @@ def _decide(ctx: RequestContext, ido_id: int, decision: Callable[..., Ido]) -> d
 
 @router.post("/ido/{ido_id}/confirm", summary="本登録（決裁）")
 def post_confirm(
-    ido_id: int, ctx: RequestContext = require("juki.idou.confirm", categories=("juki.resident",))
+    ido_id: RowId, ctx: RequestContext = require("juki.idou.confirm", categories=("juki.resident",))
 ) -> dict[str, Any]:
     """仮登録の異動を本登録します。住民票・他業務に反映されます。"""
     return _decide(ctx, ido_id, service.confirm)
@@ -206,7 +207,7 @@ def post_confirm(
 
 @router.post("/ido/{ido_id}/discard", summary="仮登録の破棄")
 def post_discard(
-    ido_id: int, ctx: RequestContext = require("juki.idou.confirm", categories=("juki.resident",))
+    ido_id: RowId, ctx: RequestContext = require("juki.idou.confirm", categories=("juki.resident",))
 ) -> dict[str, Any]:
     """仮登録の異動を破棄します（履歴には残ります）。"""
     return _decide(ctx, ido_id, service.discard)

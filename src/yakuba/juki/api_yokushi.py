@@ -22,6 +22,7 @@ from yakuba.juki.visibility import guard_read, not_found
 from yakuba.juki.yokushi_models import ShienSochi, Yokushi
 from yakuba.kernel.wareki import format_wareki, parse_date
 from yakuba.security.auth import RequestContext, require
+from yakuba.validation import MAX_ROW_ID, RowId
 
 router = APIRouter(prefix="/api/v1/juki", tags=["抑止・支援措置"])
 
@@ -81,7 +82,9 @@ class ShienIn(BaseModel):
         ),
     )
     details: dict[str, Any] | None = Field(default=None, description="対象住所・他団体への転送・備考")
-    kari_id: int | None = Field(default=None, description="この決定で置き換える仮支援措置の番号")
+    kari_id: int | None = Field(
+        default=None, ge=1, le=MAX_ROW_ID, description="この決定で置き換える仮支援措置の番号"
+    )
 
 
 class ShienExtendIn(BaseModel):
@@ -180,7 +183,7 @@ def set_yokushi(
 
 @router.post("/yokushi/{yokushi_id}/release", summary="抑止の解除")
 def release_yokushi(
-    yokushi_id: int, ctx: RequestContext = require("juki.shien.manage", categories=("juki.resident",))
+    yokushi_id: RowId, ctx: RequestContext = require("juki.shien.manage", categories=("juki.resident",))
 ) -> dict[str, Any]:
     """抑止を解除します（取り消せません。必要なら新たに設定します）。"""
     now = ctx.yakuba.clock()
@@ -196,7 +199,7 @@ def release_yokushi(
 
 @router.post("/yokushi/{yokushi_id}/temp-release", summary="抑止の一時解除")
 def temp_release_yokushi(
-    yokushi_id: int,
+    yokushi_id: RowId,
     body: TempReleaseIn | None = None,
     ctx: RequestContext = require("juki.shien.manage", categories=("juki.resident",)),
 ) -> dict[str, Any]:
@@ -274,7 +277,7 @@ def apply_shien(
 
 @router.post("/shien/{shien_id}/extend", status_code=201, summary="支援措置の延長")
 def extend_shien(
-    shien_id: int,
+    shien_id: RowId,
     body: ShienExtendIn | None = None,
     ctx: RequestContext = require("juki.shien.manage", categories=("juki.shien",)),
 ) -> dict[str, Any]:
@@ -292,7 +295,7 @@ def extend_shien(
 
 @router.post("/shien/{shien_id}/end", summary="支援措置の終了")
 def end_shien(
-    shien_id: int, ctx: RequestContext = require("juki.shien.manage", categories=("juki.shien",))
+    shien_id: RowId, ctx: RequestContext = require("juki.shien.manage", categories=("juki.shien",))
 ) -> dict[str, Any]:
     """支援措置を終了します（延長前・延長後の期間も含めて終了します）。"""
     row = service.end_shien(ctx.uow, shien_id, now=ctx.yakuba.clock())

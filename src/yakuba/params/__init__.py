@@ -7,6 +7,14 @@ folder), never a code change. Usage::
     params.get("juki.todokede_kikan_days", on=date(2026, 4, 1))  # -> 14
 """
 
-from yakuba.params.loader import ParameterError, ParameterSet, default_parameters, get, in_force, load
+from yakuba.params.loader import (
+    NotInForce,
+    ParameterError,
+    ParameterSet,
+    default_parameters,
+    get,
+    in_force,
+    load,
+)
 
-__all__ = ["ParameterError", "ParameterSet", "default_parameters", "get", "in_force", "load"]
+__all__ = ["NotInForce", "ParameterError", "ParameterSet", "default_parameters", "get", "in_force", "load"]

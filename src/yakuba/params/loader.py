@@ -48,6 +48,19 @@ class ParameterError(Exception):
     """A parameter file is malformed, or a value was asked for that does not exist on that date."""
 
 
+class NotInForce(ParameterError):
+    """No value of ``key`` is in force on ``on``: the date lies outside what the law-as-data covers.
+
+    Reached from a request it is the caller's date that is out of range (a 異動日 in the year 69, a
+    基準日 in year 1), so the API answers 422 naming the date rather than 500 (issue 24).
+    """
+
+    def __init__(self, key: str, source_file: str, on: dt.date) -> None:
+        super().__init__(f"パラメータ {key}（{source_file}）に {on.isoformat()} 時点の値がありません")
+        self.key = key
+        self.on = on
+
+
 @dataclass(frozen=True)
 class DatedValue:
     start: dt.date
@@ -73,9 +86,7 @@ class Parameter:
                 if item.covers(on):
                     return item.value
                 break
-        raise ParameterError(
-            f"パラメータ {self.key}（{self.source_file}）に {on.isoformat()} 時点の値がありません"
-        )
+        raise NotInForce(self.key, self.source_file, on)
 
 
 class ParameterSet:

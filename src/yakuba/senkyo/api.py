@@ -10,7 +10,7 @@ import datetime as dt
 import urllib.parse
 from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from yakuba.errors import InputError, NotFound
@@ -22,6 +22,7 @@ from yakuba.senkyo.commands import batch, candidates, election, etsuran, shikaku
 from yakuba.senkyo.commands.hosei import hosei_toroku
 from yakuba.senkyo.forms import etsuran as etsuran_form
 from yakuba.senkyo.forms import shohon as shohon_form
+from yakuba.validation import RowId, RowNumber
 
 router = APIRouter(prefix="/api/v1/senkyo", tags=["選挙人名簿"])
 
@@ -98,7 +99,7 @@ class TeijiRequest(BaseModel):
 
 
 class SenkyojiRequest(BaseModel):
-    election_id: int
+    election_id: RowNumber
     mode: str = Field(pattern="^(trial|real)$", description="trial 試行 / real 本処理")
 
 
@@ -121,7 +122,9 @@ def _run_response(ctx: RequestContext, result: toroku.RunResult) -> dict[str, An
 
 @router.get("/teiji/{year}/{month}", summary="定時登録の基準日・登録日")
 def teiji_dates(
-    year: int, month: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)
+    year: int = Path(ge=2000, le=2100, description="年"),
+    month: int = Path(ge=1, le=12, description="登録月（3・6・9・12）"),
+    ctx: RequestContext = require("senkyo.read", categories=ROLL),
 ) -> dict[str, Any]:
     """基準日・登録日・年齢の判定日（休日・選挙期間の扱いを含む。公職選挙法第22条）。"""
     plan = election.plan_teiji(ctx.uow.session, year, month)
@@ -153,7 +156,7 @@ def run_senkyoji(
 
 
 @router.get("/runs/{run_id}", summary="登録処理の結果と一覧")
-def get_run(run_id: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> dict[str, Any]:
+def get_run(run_id: RowId, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> dict[str, Any]:
     view = toroku.run_view(ctx.uow.session, run_id)
     people, count = _listed(view["lists"])
     ctx.touched(*people)
@@ -250,7 +253,7 @@ class CancelRequest(BaseModel):
 
 @router.post("/teishi/{teishi_id}/cancel", summary="選挙権停止の記録の取消し")
 def cancel_teishi(
-    teishi_id: int, body: CancelRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    teishi_id: RowId, body: CancelRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     row = shikaku.cancel_teishi(ctx.uow, teishi_id, reason=body.reason)
     ctx.touched(row.atena_no)
@@ -343,7 +346,7 @@ def shohon_pdf(
 
 @router.get("/elections/{election_id}/nyujoken", summary="投票所入場券データ（CSV）")
 def nyujoken_csv(
-    election_id: int,
+    election_id: RowId,
     unit: str = Query("kojin", pattern="^(kojin|setai)$", description="kojin 個人ごと / setai 世帯ごと"),
     ctx: RequestContext = require("senkyo.read", categories=ROLL),
 ) -> Response:
@@ -370,7 +373,7 @@ def create_etsuran(
 
 @router.get("/etsuran/{etsuran_id}", summary="閲覧の申出の照会")
 def get_etsuran(
-    etsuran_id: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)
+    etsuran_id: RowId, ctx: RequestContext = require("senkyo.read", categories=ROLL)
 ) -> dict[str, Any]:
     view = etsuran.view(ctx.uow.session, etsuran_id)
     ctx.commit()
@@ -384,7 +387,7 @@ class DecisionRequest(BaseModel):
 
 @router.post("/etsuran/{etsuran_id}/decision", summary="閲覧の承認・拒否")
 def decide_etsuran(
-    etsuran_id: int, body: DecisionRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    etsuran_id: RowId, body: DecisionRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     etsuran.decide(ctx.uow, etsuran_id, approve=body.approve, reasons=body.reasons, today=_today(ctx))
     view = etsuran.view(ctx.uow.session, etsuran_id)
@@ -393,7 +396,7 @@ def decide_etsuran(
 
 
 @router.get("/etsuran/{etsuran_id}/refusal", summary="閲覧拒否の通知書（PDF）")
-def refusal_pdf(etsuran_id: int, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> Response:
+def refusal_pdf(etsuran_id: RowId, ctx: RequestContext = require("senkyo.read", categories=ROLL)) -> Response:
     notice = etsuran.refusal_notice(ctx.uow.session, etsuran_id, issuer=_issuer(ctx))
     pdf = etsuran_form.render(notice)
     ctx.commit()
@@ -408,7 +411,7 @@ class ViewingRequest(BaseModel):
 
 @router.post("/etsuran/{etsuran_id}/viewings", summary="閲覧の記録")
 def record_viewing(
-    etsuran_id: int, body: ViewingRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    etsuran_id: RowId, body: ViewingRequest, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     etsuran.record_viewing(
         ctx.uow,
@@ -452,7 +455,7 @@ def zaigai_apply(
 
 @router.post("/zaigai/applications/{shinsei_id}/register", summary="在外選挙人名簿への登録・登録の移転")
 def zaigai_register(
-    shinsei_id: int, ctx: RequestContext = require("senkyo.write", categories=ROLL)
+    shinsei_id: RowId, ctx: RequestContext = require("senkyo.write", categories=ROLL)
 ) -> dict[str, Any]:
     """衆議院・参議院の選挙の公示日から選挙期日までは登録しません（公職選挙法第30条の6第3項）。"""
     row = zaigai.register(ctx.uow, shinsei_id, today=_today(ctx), municipality=_municipality(ctx))

@@ -27,6 +27,7 @@ from yakuba.kernel.wareki import parse_date
 from yakuba.security.auth import RequestContext, require
 from yakuba.shomei import service
 from yakuba.shomei.options import CertificateRequest, Kind, RequesterType, resolve
+from yakuba.validation import Offset
 
 router = APIRouter(tags=["証明書"])
 PERMISSION = "juki.certificate.issue"
@@ -134,7 +135,7 @@ def search_issuances(
     requester_type: RequesterType | None = Query(None, description="請求者の種類"),
     issued_by: str | None = Query(None, max_length=64, description="発行した職員のログインID"),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     ctx: RequestContext = require(PERMISSION, categories=("juki.certificate_log",)),
 ) -> dict[str, Any]:
     """交付履歴（誰が・いつ・誰の・どの証明書を・どの請求者に・手数料・文書の SHA-256）。"""

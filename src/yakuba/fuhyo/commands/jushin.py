@@ -232,14 +232,20 @@ def import_notices(uow: UnitOfWork, csv_text: str, *, today: dt.date | None = No
         raise Conflict(f"このファイルは {seen.isoformat()} に取り込み済みです")
     columns: dict[str, str] = dict(params.get("municipal.fuhyo.import_csv", on=today)["columns"])
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    try:  # a stray CR or an unclosed quote is the sender's file, not a server error (issue 24)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError.single(
+            "ファイル", f"{reader.line_num}行目を CSV として読み取れません（引用符・改行を確認してください）"
+        ) from exc
     missing = [columns[c] for c in REQUIRED_COLUMNS if columns[c] not in header]
     if missing:
         raise InputError.single("見出し", f"列がありません: {', '.join(missing)}")
     parsed: list[tuple[int, InboundNotice]] = []
     problems: list[FieldProblem] = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
         values = {
             name: _cell(row, heading if heading in header else None) for name, heading in columns.items()
         }
