@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -44,6 +45,7 @@ ALERT_MESSAGE = "確認が必要なアラートがあります。確認のうえ
 LOST_UPDATE_MESSAGE = "他の職員が先に同じ世帯・住民を更新しました。画面を読み込み直してから入力してください。"
 BUSY_MESSAGE = "ただいま混み合っています。しばらく待ってから、もう一度操作してください。"
 BUSY_RETRY_AFTER_SECONDS = 5
+UNSTORABLE_MESSAGE = "保存できない値が含まれています（NUL などの制御文字、桁の大きすぎる数値）。"
 HTTP_MESSAGES = {
     400: "リクエストの本文を読み取れません（JSON の形式を確認してください）。",
     404: "指定された URL はありません。",
@@ -130,6 +132,12 @@ def create_app(settings: Settings | None = None, container: Yakuba | None = None
         return JSONResponse(
             status_code=exc.status_code, content={"detail": message}, headers=getattr(exc, "headers", None)
         )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, _exc: DataError) -> JSONResponse:
+        # The database refused a value as data (PostgreSQL: a NUL character in text, a number out of
+        # its column's range): the input's fault, rolled back with the rest of the request (issue 24).
+        return JSONResponse(status_code=422, content=_error_body([("入力", UNSTORABLE_MESSAGE)]))
 
     @app.exception_handler(NotInForce)
     async def _date_out_of_range(_request: Request, exc: NotInForce) -> JSONResponse:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import StaffAccount
+from tests.api.conftest import PASSWORD, StaffAccount
 
 
 @pytest.fixture
@@ -145,3 +145,24 @@ def test_the_teiji_calendar_refuses_a_year_outside_its_range(
     auth = staff("senkyo_staff")
     assert client.get("/api/v1/senkyo/teiji/1/1", headers=auth).status_code == 422
     assert client.get("/api/v1/senkyo/teiji/2026/13", headers=auth).status_code == 422
+
+
+def test_a_nul_character_is_never_a_server_error(
+    client: TestClient, staff: Callable[[str], dict[str, str]], database_url: str
+) -> None:
+    """PostgreSQL refuses NUL in text (psycopg DataError): that is the input's fault, a 422 and no row."""
+    body = {
+        "login": "nul-test",
+        "display_name": "窓口\x00花子",
+        "roles": ["juki_clerk"],
+        "password": PASSWORD,
+    }
+    auth = staff("sysadmin")
+    response = client.post("/api/v1/admin/users", json=body, headers=auth)
+    if database_url.startswith("postgresql"):
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "入力"
+        users = client.get("/api/v1/admin/users", headers=auth).json()
+        assert "nul-test" not in str(users)
+    else:  # SQLite stores the character as given
+        assert response.status_code == 201, response.text
