@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from yakuba.security import accounts
 from yakuba.security.accounts import LOGIN_PATTERN
+from yakuba.security.api import PASSWORD_RULES
 from yakuba.security.auth import RequestContext, require
 from yakuba.security.models import StaffUser
 
@@ -22,7 +23,7 @@ class UserCreate(BaseModel):
     login: str = Field(pattern=LOGIN_PATTERN.pattern, description="ログインID（英小文字・数字・._-）")
     display_name: str = Field(min_length=1, max_length=100, description="氏名")
     roles: list[str] = Field(min_length=1, description="ロール ID の一覧（1つ以上）")
-    password: str = Field(max_length=200, description="初期パスワード")
+    password: str = Field(max_length=200, description=PASSWORD_RULES.replace("新しい", "初期", 1))
     contractor: bool = Field(default=False, description="委託事業者アカウント")
     until: dt.date | None = Field(default=None, description="有効期限（委託事業者）")
     approver: str | None = Field(default=None, description="承認者のログインID（委託事業者）")

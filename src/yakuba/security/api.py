@@ -49,9 +49,15 @@ class LoginRequest(BaseModel):
     code: str | None = Field(default=None, max_length=10, description="認証アプリの確認コード（6桁）")
 
 
+PASSWORD_RULES = (
+    "新しいパスワード。最小文字数はパラメータ security.auth.password_min_length（既定 12）、"
+    "英小文字・英大文字・数字・記号のうち2種類以上、ログインIDを含まないこと"
+)
+
+
 class PasswordChange(BaseModel):
     current: str = Field(max_length=200, description="現在のパスワード")
-    new: str = Field(max_length=200, description="新しいパスワード")
+    new: str = Field(max_length=200, description=PASSWORD_RULES)
 
 
 class EnrolRequest(BaseModel):
