@@ -20,7 +20,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "yakuba"
-BUSINESSES = frozenset({"juki", "inkan", "fuhyo", "senkyo", "shomei"})
+BUSINESSES = frozenset({"juki", "inkan", "fuhyo", "senkyo", "shomei", "zeimu"})
 COMPOSITION_ROOT = frozenset({"app", "bootstrap", "models", "migrations"})
 
 
