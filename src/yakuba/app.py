@@ -230,6 +230,7 @@ def _include_routers(app: FastAPI) -> None:
     from yakuba.senkyo.api import router as senkyo_router
     from yakuba.shomei.api import router as shomei_router
     from yakuba.ui.routes import router as ui_router
+    from yakuba.zeimu.api import router as zeimu_router
 
     for router in (
         auth_router,
@@ -240,6 +241,7 @@ def _include_routers(app: FastAPI) -> None:
         inkan_router,
         fuhyo_router,
         senkyo_router,
+        zeimu_router,
         audit_router,
         admin_router,
         ui_router,
