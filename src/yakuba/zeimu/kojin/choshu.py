@@ -244,8 +244,8 @@ def futsu_choshu(
     default) and the fraction goes to ``remainder_kibetsu`` (第1期 by default). ``nenzei`` is the tax before
     定額減税 and ``genzei`` the 減税: ordinarily the tax after 減税 is split. While
     ``zeimu.kojin.choshu.futsu.teigaku_genzei`` is ``sequential`` (令和6年度) the tax *before* 減税 is split
-    and the 減税 is taken off 第1期, then what is left of it off 第2期 and onwards — the notices of 2024
-    showed the 期別 amounts before and after 減税 that way.
+    and the 減税 is taken off 第1期, then what is left of it off 第2期 and onwards (tax-rules.md §1.11),
+    so the amounts of the later 期 are those the taxpayer would have paid without 減税.
     """
     parameters = parameters or default_parameters()
     on = _on(nendo)
