@@ -154,6 +154,16 @@ def state_as_of(session: Session, atena_no: str, on: dt.date) -> Rireki | None:
     return session.execute(row_in_force(Rireki, atena_no, on=on, narrow=registered)).scalar_one_or_none()
 
 
+def resident_on(session: Session, atena_no: str, on: dt.date) -> bool:
+    """Whether the person was on this municipality's 住民基本台帳 on ``on`` (住民 or 転出予定).
+
+    The taxes ask it of their 賦課期日 (個人住民税: 1 January, 地方税法第294条): an as-of read of the
+    history, so a 転出 recorded later with an earlier 異動日 is honoured.
+    """
+    row = state_as_of(session, atena_no, on)
+    return row is not None and row.jumin_jotai in ACTIVE_STATES
+
+
 def rebuild_projection(session: Session) -> int:
     """Rebuild ``juki_jumin`` and ``juki_setai`` from the history alone; returns the number of persons.
 

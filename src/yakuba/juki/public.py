@@ -40,7 +40,7 @@ from yakuba.juki.events import (
     TenshutsuConfirmed,
     TenshutsuFiled,
 )
-from yakuba.juki.history import SNAPSHOT_COLUMNS, search_keys, state_as_of
+from yakuba.juki.history import SNAPSHOT_COLUMNS, resident_on, search_keys, state_as_of
 from yakuba.juki.models import Ido, Jumin, Numbering, Rireki, Setai
 from yakuba.juki.queries import get_resident_row, joshohyo_retention
 from yakuba.juki.queries import history as resident_history
@@ -176,6 +176,7 @@ __all__ = [
     "register_household",
     "release_yokushi",
     "resident_history",
+    "resident_on",
     "search_keys",
     "search_residents",
     "set_yokushi",
