@@ -98,3 +98,12 @@ def test_explanation_lists_every_step_in_order_with_rule_and_reference() -> None
     assert keys[-1] == "nenzei"
     assert all(step.label and step.rule and step.reference for step in explanation.steps)
     assert explanation.nenzei == 264_800
+
+
+def test_columns_with_defaults_fill_missing_fields_and_refuse_unknown_ones() -> None:
+    """The intake may give only the fields it has; a misspelt column is an error, not a zero."""
+    columns = Columns.with_defaults({"kyuyo_shunyu": np.array([4_370_000]), "age": np.array([40])})
+    result = assess(columns, nendo=2025, settings=KojinSettings.for_nendo(2025))
+    assert result.rows()[0]["nenzei"] == 264_800
+    with pytest.raises(ValueError, match="kyuyo"):
+        Columns.with_defaults({"kyuyo": np.array([1])})

@@ -111,6 +111,28 @@ class Columns:
         return np.asarray(self.dependants[name], dtype=I64)
 
     @classmethod
+    def with_defaults(
+        cls, persons: Mapping[str, np.ndarray], dependants: Mapping[str, np.ndarray] | None = None
+    ) -> Columns:
+        """Columns from an intake that carries only some fields: the others are 0 (no income, no flag).
+
+        An unknown column name is refused, so a misspelt field is an error rather than a silent zero.
+        """
+        unknown = sorted(set(persons) - set(PERSON_COLUMNS)) + sorted(
+            set(dependants or {}) - set(DEPENDANT_COLUMNS)
+        )
+        if unknown:
+            raise ValueError(f"不明な列: {', '.join(unknown)}")
+        size = len(next(iter(persons.values())))
+        full = {name: np.asarray(persons.get(name, np.zeros(size)), dtype=I64) for name in PERSON_COLUMNS}
+        relatives = dependants or {}
+        count = len(next(iter(relatives.values()))) if relatives else 0
+        dep = {
+            name: np.asarray(relatives.get(name, np.zeros(count)), dtype=I64) for name in DEPENDANT_COLUMNS
+        }
+        return cls(persons=full, dependants=dep)
+
+    @classmethod
     def from_inputs(cls, people: Sequence[TaxpayerInput]) -> Columns:
         """Build the columns from validated inputs (the only loop over people: reading, not computing)."""
         persons: dict[str, list[int]] = {name: [] for name in PERSON_COLUMNS}
