@@ -231,6 +231,7 @@ def _include_routers(app: FastAPI) -> None:
     from yakuba.shomei.api import router as shomei_router
     from yakuba.ui.routes import router as ui_router
     from yakuba.zeimu.api import router as zeimu_router
+    from yakuba.zeimu.kojin.api import router as kojin_router
 
     for router in (
         auth_router,
@@ -242,6 +243,7 @@ def _include_routers(app: FastAPI) -> None:
         fuhyo_router,
         senkyo_router,
         zeimu_router,
+        kojin_router,
         audit_router,
         admin_router,
         ui_router,

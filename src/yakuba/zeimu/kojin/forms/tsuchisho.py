@@ -25,6 +25,7 @@ from yakuba.forms import (
     MARGIN,
     Furniture,
     Issuance,
+    PageBody,
     Pen,
     allocate_serial,
     assert_printable,
@@ -90,7 +91,9 @@ def _notice(row: KazeiRireki, name: str, address: str, kyoji: str) -> Notice:
     steps: dict[str, int] = row.details.get("steps", {})
     schedule: dict[str, Any] = row.details.get("schedule", {})
     if not steps or not schedule:
-        raise InputError.single("課税", "この課税には計算の内訳と納期がありません（個人住民税の課税で作成してください）")
+        raise InputError.single(
+            "課税", "この課税には計算の内訳と納期がありません（個人住民税の課税で作成してください）"
+        )
     due = schedule.get("due_dates") or [None] * len(schedule["periods"])
     periods = [
         (str(period), wareki(dt.date.fromisoformat(day)) if day else "—", _yen(int(amount)))
@@ -109,7 +112,12 @@ def _body(pen: Pen, notice: Notice) -> None:
     pen.text(x, y - 14, notice.address, 11)
     pen.text(x, y - 32, f"{notice.name}　様", 13)
     pen.text(x + CONTENT_W, y - 32, f"宛名番号 {notice.atena_no}", 9, align="right")
-    pen.text(x, y - 56, f"{label(notice.nendo)}の市町村民税・道府県民税の税額を次のとおり決定しましたので通知します。", 10)
+    pen.text(
+        x,
+        y - 56,
+        f"{label(notice.nendo)}の市町村民税・道府県民税の税額を次のとおり決定しましたので通知します。",
+        10,
+    )
     y -= 76
     pen.text(x, y, "課税の内訳", 11)
     lines = [*notice.lines]
@@ -166,9 +174,13 @@ def issue(
         "ninshobun": None,
         "seal": seal_path(settings.data_dir, settings.municipality_name, on),
     }
-    body = [partial(_body, notice=notice)]
+    body: list[PageBody] = [partial(_body, notice=notice)]
     if preview:
-        pdf = render(body, Furniture(hakko_prefix="", preview=True, **furniture_args), author=settings.municipality_name)
+        pdf = render(
+            body,
+            Furniture(hakko_prefix="", preview=True, **furniture_args),
+            author=settings.municipality_name,
+        )
         return IssuedNotice(issuance_id="", verification_code="", pdf=pdf)
     terminal = str(params.get("municipal.shomei.terminal_name", on=on))
     printer = str(params.get("municipal.shomei.printer_name", on=on))

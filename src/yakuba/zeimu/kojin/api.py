@@ -1,0 +1,129 @@
+"""個人住民税 API (``/api/v1/zeimu/kojin``): explain a bill, and assess a resident into the 課税台帳.
+
+* ``POST /simulate`` — the whole calculation for inputs the clerk types in, step by step with the rule
+  and its source, and the collection schedule (普通徴収 4 納期 or 給与特別徴収 12 months). Nothing is
+  stored; ``zeimu.read``.
+* ``POST /kazei/{年度}/{宛名番号}`` — the same calculation appended to the 課税台帳 as 当初, 随時 or
+  更正 (with its reason); the person must have been on the 住民基本台帳 on the 賦課期日 (1 January,
+  地方税法第294条). The inputs, every step's amount and the schedule are kept with the row; ``zeimu.write``.
+
+Reads and writes touch the person in the audit log; a 支援措置 subject is 404 to a caller without
+``juki.shien.read``, as in 住民記録.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
+
+from yakuba.errors import InputError
+from yakuba.juki.public import guard_read, resident_on
+from yakuba.kernel.clock import japan_date
+from yakuba.security.auth import RequestContext, require
+from yakuba.zeimu.commands.kazei import record_assessment
+from yakuba.zeimu.kojin.choshu import Schedule, futsu_choshu, tokubetsu_choshu
+from yakuba.zeimu.kojin.public import Explanation, KojinSettings, TaxpayerInput, simulate
+from yakuba.zeimu.nendo import fuka_kijitsu, label
+from yakuba.zeimu.queries import view
+
+router = APIRouter(prefix="/api/v1/zeimu/kojin", tags=["個人住民税"])
+CATEGORIES = ("zeimu.assessment",)
+NENDO_FIELD = Field(ge=2024, le=2026, description="年度（西暦の開始年: 令和6年度 = 2024 … 令和8年度 = 2026）")
+Choshu = Literal["futsu", "tokubetsu"]
+
+
+class SimulateBody(BaseModel):
+    nendo: int = NENDO_FIELD
+    choshu: Choshu = Field(default="futsu", description="徴収方法 futsu 普通徴収 / tokubetsu 給与特別徴収")
+    taxpayer: TaxpayerInput
+
+
+class KazeiBody(BaseModel):
+    kubun: Literal["tosho", "zuiji", "kosei"] = Field(description="区分 当初 / 随時 / 更正")
+    reason: str = Field(default="", max_length=500, description="随時・更正の理由")
+    effective_date: dt.date | None = Field(default=None, description="決定日・更正日（省略時は今日）")
+    choshu: Choshu = Field(default="futsu", description="徴収方法")
+    taxpayer: TaxpayerInput
+
+
+def _schedule(explanation: Explanation, choshu: Choshu) -> Schedule:
+    genzei = explanation.amount("teigaku_genzei_shi") + explanation.amount("teigaku_genzei_ken")
+    before = explanation.nenzei + genzei  # the schedules take the tax before 定額減税 and the reduction
+    plan = tokubetsu_choshu if choshu == "tokubetsu" else futsu_choshu
+    return plan(before, nendo=explanation.nendo, genzei=genzei)
+
+
+def _schedule_view(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "periods": list(schedule.months),
+        "amounts": [int(a) for a in schedule.amounts.tolist()],
+        "due_dates": list(schedule.due_dates),
+    }
+
+
+def _explained(body: SimulateBody | KazeiBody, nendo: int) -> tuple[Explanation, dict[str, Any]]:
+    explanation = simulate(body.taxpayer, nendo=nendo, settings=KojinSettings.for_nendo(nendo))
+    return explanation, _schedule_view(_schedule(explanation, body.choshu))
+
+
+def _steps(explanation: Explanation) -> list[dict[str, Any]]:
+    return [
+        {"key": s.key, "label": s.label, "amount": s.amount, "rule": s.rule, "reference": s.reference}
+        for s in explanation.steps
+    ]
+
+
+@router.post("/simulate", summary="税額の試算（計算の過程と根拠、納期ごとの額）")
+def post_simulate(
+    body: SimulateBody, ctx: RequestContext = require("zeimu.read", categories=CATEGORIES)
+) -> dict[str, Any]:
+    """入力された所得・控除から年税額を計算し、各段階の額・適用した規則・根拠を返します（保存しません）。"""
+    explanation, schedule = _explained(body, body.nendo)
+    ctx.commit()
+    return {
+        "nendo": body.nendo,
+        "label": label(body.nendo),
+        "nenzei": explanation.nenzei,
+        "steps": _steps(explanation),
+        "schedule": schedule,
+    }
+
+
+@router.post("/kazei/{nendo}/{atena_no}", summary="個人住民税の課税（当初・随時・更正を課税台帳に追記）")
+def post_kazei(
+    body: KazeiBody,
+    nendo: int = Path(ge=2024, le=2026, description="年度"),
+    atena_no: str = Path(pattern=r"^[0-9]{1,15}$", description="宛名番号"),
+    ctx: RequestContext = require("zeimu.write", categories=CATEGORIES),
+) -> dict[str, Any]:
+    """計算した課税を課税台帳に追記します。賦課期日（1月1日）に住民基本台帳に記録されていた人に限ります。"""
+    guard_read(ctx, atena_no)
+    ctx.touched(atena_no)
+    kijitsu = fuka_kijitsu("kojin", nendo)
+    if not resident_on(ctx.uow.session, atena_no, kijitsu):
+        raise InputError.single(
+            "宛名番号", f"{atena_no} は賦課期日（{kijitsu.isoformat()}）に住民基本台帳に記録されていません"
+        )
+    explanation, schedule = _explained(body, nendo)
+    row = record_assessment(
+        ctx.uow,
+        zeimoku="kojin",
+        nendo=nendo,
+        atena_no=atena_no,
+        kubun=body.kubun,
+        nenzei=explanation.nenzei,
+        details={
+            "steps": {s.key: s.amount for s in explanation.steps},
+            "choshu": body.choshu,
+            "schedule": schedule | {"due_dates": [d.isoformat() for d in schedule["due_dates"]]},
+            "input": body.taxpayer.model_dump(mode="json"),
+        },
+        effective_date=body.effective_date or japan_date(ctx.yakuba.clock()),
+        reason=body.reason,
+    )
+    result = view(row) | {"steps": _steps(explanation), "schedule": schedule}
+    ctx.commit()
+    return result
