@@ -7,6 +7,9 @@
   更正 (with its reason); the person must have been on the 住民基本台帳 on the 賦課期日 (1 January,
   地方税法第294条). The inputs, every step's amount and the schedule are kept with the row; ``zeimu.write``.
 
+* ``POST /kazei/{年度}/{宛名番号}/tsuchisho`` — the 税額決定・納税通知書 of the assessment in force, a
+  signed PDF recorded in the 交付履歴 (``preview=true``: a 見本, nothing recorded); ``zeimu.write``.
+
 Reads and writes touch the person in the audit log; a 支援措置 subject is 404 to a caller without
 ``juki.shien.read``, as in 住民記録.
 """
@@ -16,15 +19,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from yakuba.errors import InputError
 from yakuba.juki.public import guard_read, resident_on
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
+from yakuba.zeimu import queries
 from yakuba.zeimu.commands.kazei import record_assessment
 from yakuba.zeimu.kojin.choshu import Schedule, futsu_choshu, tokubetsu_choshu
+from yakuba.zeimu.kojin.forms import tsuchisho
 from yakuba.zeimu.kojin.public import Explanation, KojinSettings, TaxpayerInput, simulate
 from yakuba.zeimu.nendo import fuka_kijitsu, label
 from yakuba.zeimu.queries import view
@@ -127,3 +132,27 @@ def post_kazei(
     result = view(row) | {"steps": _steps(explanation), "schedule": schedule}
     ctx.commit()
     return result
+
+
+@router.post(
+    "/kazei/{nendo}/{atena_no}/tsuchisho", summary="税額決定・納税通知書（PDF）", response_class=Response
+)
+def post_tsuchisho(
+    nendo: int = Path(ge=2024, le=2026, description="年度"),
+    atena_no: str = Path(pattern=r"^[0-9]{1,15}$", description="宛名番号"),
+    preview: bool = Query(False, description="見本（交付履歴に記録しない）"),
+    ctx: RequestContext = require("zeimu.write", categories=CATEGORIES),
+) -> Response:
+    """効力のある課税の納税通知書を作成します（電子署名付き、交付履歴に記録）。"""
+    guard_read(ctx, atena_no)
+    ctx.touched(atena_no)
+    row = queries.assessment(ctx.uow.session, "kojin", nendo, atena_no)
+    issued = tsuchisho.issue(
+        ctx.uow, row, settings=ctx.yakuba.settings, now=ctx.yakuba.clock(), preview=preview
+    )
+    ctx.commit()
+    headers = {k: v for k, v in ctx.response.headers.items() if k.lower().startswith("x-yakuba")}
+    headers["Content-Disposition"] = f'inline; filename="tsuchisho-{nendo}-{atena_no}.pdf"'
+    if issued.issuance_id:
+        headers["X-Yakuba-Issuance-Id"] = issued.issuance_id
+    return Response(issued.pdf, media_type="application/pdf", headers=headers)

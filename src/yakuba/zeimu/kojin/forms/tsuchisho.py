@@ -128,7 +128,7 @@ def _body(pen: Pen, notice: Notice) -> None:
         y -= ROW_H
         pen.label_cell(x, y, LABEL_W, ROW_H, text)
         pen.box(x + LABEL_W, y, CONTENT_W - LABEL_W, ROW_H)
-        pen.fit(x + LABEL_W + 4, y, CONTENT_W - LABEL_W - 8, ROW_H, value, field=text, size=10)
+        pen.text(x + LABEL_W + 150, y + 5, value, 10, align="right")  # amounts line up on the yen
     y -= 28
     pen.text(x, y, "納期と納付額（普通徴収）", 11)
     width = CONTENT_W / 3
@@ -139,7 +139,10 @@ def _body(pen: Pen, notice: Notice) -> None:
         y -= ROW_H
         for i, value in enumerate(period):
             pen.box(x + i * width, y, width, ROW_H)
-            pen.fit(x + i * width + 4, y, width - 8, ROW_H, value, field="納期", size=10)
+            if i == 2:
+                pen.text(x + (i + 1) * width - 8, y + 5, value, 10, align="right")
+            else:
+                pen.fit(x + i * width + 4, y, width - 8, ROW_H, value, field="納期", size=10)
     y -= 30
     for i, part in enumerate(_wrap(notice.kyoji, 52)):
         pen.text(x, y - i * 12, part, 8)
