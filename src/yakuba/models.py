@@ -11,5 +11,6 @@ from yakuba.juki import yokushi_models  # noqa: F401
 from yakuba.security import models as security_models  # noqa: F401
 from yakuba.senkyo import models as senkyo_models  # noqa: F401
 from yakuba.zeimu import models as zeimu_models  # noqa: F401
+from yakuba.zeimu.kojin import models as zeimu_kojin_models  # noqa: F401
 
 metadata = Base.metadata

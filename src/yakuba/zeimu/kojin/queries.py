@@ -1,0 +1,18 @@
+"""Reading 課税資料: the latest inputs of every person of a 年度 (one set-based query)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from yakuba.kernel.history import in_force, row_in_force
+from yakuba.zeimu.kojin.models import KazeiShiryo
+
+
+def latest_shiryo(session: Session, nendo: int) -> list[KazeiShiryo]:
+    """The latest 課税資料 of each person for ``nendo``, in 宛名番号 order."""
+    query = in_force(KazeiShiryo).where(KazeiShiryo.nendo == nendo).order_by(KazeiShiryo.atena_no)
+    return list(session.scalars(query))
+
+
+def shiryo_of(session: Session, nendo: int, atena_no: str) -> KazeiShiryo | None:
+    return session.execute(row_in_force(KazeiShiryo, nendo, atena_no)).scalar_one_or_none()
