@@ -232,6 +232,7 @@ def _include_routers(app: FastAPI) -> None:
     from yakuba.ui.routes import router as ui_router
     from yakuba.zeimu.api import router as zeimu_router
     from yakuba.zeimu.kojin.api import router as kojin_router
+    from yakuba.zeimu.kojin.api_batch import router as kojin_batch_router
 
     for router in (
         auth_router,
@@ -244,6 +245,7 @@ def _include_routers(app: FastAPI) -> None:
         senkyo_router,
         zeimu_router,
         kojin_router,
+        kojin_batch_router,
         audit_router,
         admin_router,
         ui_router,

@@ -14,13 +14,14 @@ app.add_typer(db_app, name="db")
 
 
 def _register_admin() -> None:
-    from yakuba.cli_admin import audit_app, juki_app, keys_app, token_app, user_app
+    from yakuba.cli_admin import audit_app, juki_app, keys_app, token_app, user_app, zeimu_app
 
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
     app.add_typer(audit_app, name="audit")
     app.add_typer(keys_app, name="keys")
     app.add_typer(juki_app, name="juki")
+    app.add_typer(zeimu_app, name="zeimu")
 
 
 def _settings(db: Path | None = None) -> Settings:

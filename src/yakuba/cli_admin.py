@@ -244,3 +244,31 @@ def juki_daily(on: str = typer.Option("", "--on", help="処理日（省略時は
         {"on": today.isoformat(), "count": len(moved)},
     )
     typer.echo(f"{today.isoformat()}: 転出予定日が到来した {len(moved)} 人を除票にしました。")
+
+
+zeimu_app = typer.Typer(help="税務の一括処理", no_args_is_help=True)
+
+
+@zeimu_app.command("tosho")
+def zeimu_tosho(
+    nendo: int = typer.Option(..., "--nendo", min=2024, max=2026, help="年度（令和8年度 = 2026）"),
+    on: str = typer.Option("", "--on", help="決定日（省略時は今日・日本時間）"),
+) -> None:
+    """個人住民税の当初課税: 1月1日の住民で課税資料のある全員を課税します（再実行は続きから）。"""
+    from yakuba.kernel import clock
+    from yakuba.uow import Actor
+    from yakuba.zeimu.kojin.public import run_tosho
+
+    yakuba = _container()
+    day = dt.date.fromisoformat(on) if on else clock.today()
+    actor = Actor(login=operator(), terminal="cli")
+    with typer.progressbar(length=1, label="当初課税") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = run_tosho(yakuba.uow, nendo=nendo, actor=actor, on=day, progress=progress)
+    _admin_audit(yakuba, "zeimu tosho", f"{nendo}年度 当初課税 {report.assessed} 人", report.view())
+    for line in report.lines():
+        typer.echo(line)

@@ -164,6 +164,20 @@ def resident_on(session: Session, atena_no: str, on: dt.date) -> bool:
     return row is not None and row.jumin_jotai in ACTIVE_STATES
 
 
+def residents_on(session: Session, on: dt.date) -> list[str]:
+    """宛名番号 of everyone on the 住民基本台帳 on ``on`` (住民 or 転出予定), in order — one query.
+
+    The 当初課税 of 個人住民税 takes its taxpayers from this as of 1 January (地方税法第294条).
+    """
+    current = in_force(Rireki, on=on, narrow=registered).subquery()
+    query = (
+        select(current.c.atena_no)
+        .where(current.c.jumin_jotai.in_(sorted(ACTIVE_STATES)))
+        .order_by(current.c.atena_no)
+    )
+    return list(session.scalars(query))
+
+
 def rebuild_projection(session: Session) -> int:
     """Rebuild ``juki_jumin`` and ``juki_setai`` from the history alone; returns the number of persons.
 

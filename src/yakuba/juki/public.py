@@ -40,7 +40,7 @@ from yakuba.juki.events import (
     TenshutsuConfirmed,
     TenshutsuFiled,
 )
-from yakuba.juki.history import SNAPSHOT_COLUMNS, resident_on, search_keys, state_as_of
+from yakuba.juki.history import SNAPSHOT_COLUMNS, resident_on, residents_on, search_keys, state_as_of
 from yakuba.juki.models import Ido, Jumin, Numbering, Rireki, Setai
 from yakuba.juki.queries import get_resident_row, joshohyo_retention
 from yakuba.juki.queries import history as resident_history
@@ -177,6 +177,7 @@ __all__ = [
     "release_yokushi",
     "resident_history",
     "resident_on",
+    "residents_on",
     "search_keys",
     "search_residents",
     "set_yokushi",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from yakuba.zeimu.kojin.columns import Columns
+from yakuba.zeimu.kojin.commands.shiryo import record_shiryo
+from yakuba.zeimu.kojin.commands.tosho import ToshoReport, run_tosho
 from yakuba.zeimu.kojin.engine import Assessment, Explanation, Step, assess, simulate
 from yakuba.zeimu.kojin.schemas import DependantInput, KafuHitorioya, Shogai, SpouseInput, TaxpayerInput
 from yakuba.zeimu.kojin.settings import KojinSettings
@@ -18,6 +20,9 @@ __all__ = [
     "SpouseInput",
     "Step",
     "TaxpayerInput",
+    "ToshoReport",
     "assess",
+    "record_shiryo",
+    "run_tosho",
     "simulate",
 ]
