@@ -21,17 +21,33 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "yakuba"
 BUSINESSES = frozenset({"juki", "inkan", "fuhyo", "senkyo", "shomei", "zeimu"})
+# Businesses that are a family of businesses: each tax under ``zeimu/`` has its own face
+# (``yakuba.zeimu.kojin.public``) beside the tax kernel's (``yakuba.zeimu.public``); a tax may use the
+# family's kernel directly, but a sibling tax (or the kernel) only through that tax's face.
+FAMILIES = frozenset({"zeimu"})
 COMPOSITION_ROOT = frozenset({"app", "bootstrap", "models", "migrations"})
 
 
 def _owner(path: Path) -> str:
+    """The business a file belongs to: ``juki``, or ``zeimu.kojin`` for a tax of the 税務 family."""
     parts = path.relative_to(SRC).parts
+    if len(parts) > 2 and parts[0] in FAMILIES and (SRC / parts[0] / parts[1] / "public.py").exists():
+        return f"{parts[0]}.{parts[1]}"
     return parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+
+
+def _target(parts: list[str]) -> str:
+    """The business an imported module belongs to (a family member when it is one)."""
+    if len(parts) > 2 and parts[1] in FAMILIES and (SRC / parts[1] / parts[2] / "public.py").exists():
+        return f"{parts[1]}.{parts[2]}"
+    return parts[1]
 
 
 def _is_face(module: str) -> bool:
     parts = module.split(".")
-    return len(parts) == 2 or (len(parts) == 3 and parts[2] == "public")
+    if len(parts) == 2 or (len(parts) == 3 and parts[2] == "public"):
+        return True
+    return parts[1] in FAMILIES and len(parts) == 4 and parts[3] == "public"
 
 
 def _imports(path: Path) -> list[tuple[str, str]]:
@@ -56,8 +72,9 @@ def violations() -> set[str]:
             parts = module.split(".")
             if parts[0] != "yakuba" or len(parts) < 2 or parts[1] not in BUSINESSES:
                 continue
-            if parts[1] == owner:
-                continue
+            target = _target(parts)
+            if target == owner or (owner.startswith(f"{target}.") and target in FAMILIES):
+                continue  # its own business, or a tax using the family's shared kernel
             if len(parts) == 2 and (SRC / parts[1] / f"{name}.py").exists():
                 module = f"{module}.{name}"  # ``from yakuba.juki import base`` reaches the module base
             if _is_face(module) and not name.startswith("_"):
@@ -163,3 +180,16 @@ def test_the_kernel_imports_no_business() -> None:
                 if parts[0] == "yakuba" and len(parts) > 1 and parts[1] in BUSINESSES:
                     found.append(f"{path.relative_to(SRC)}: {module}")
     assert not found, "kernel が業務を import しています:\n" + "\n".join(found)
+
+
+def test_a_tax_is_reached_through_its_own_face() -> None:
+    """Each tax of the 税務 family has its face; its internals are as private as any business's."""
+    assert _is_face("yakuba.zeimu.kojin.public")
+    assert _is_face("yakuba.zeimu.public")
+    assert not _is_face("yakuba.zeimu.kojin.engine")
+    assert not _is_face("yakuba.juki.commands.public")
+    # a tax folder (it has a face) is a business of its own; the kernel's rooms are the family's
+    assert _target(["yakuba", "zeimu", "kojin", "engine"]) == "zeimu.kojin"
+    assert _target(["yakuba", "zeimu", "commands", "kazei"]) == "zeimu"
+    assert _owner(SRC / "zeimu" / "kojin" / "api.py") == "zeimu.kojin"
+    assert _owner(SRC / "zeimu" / "money.py") == "zeimu"
