@@ -30,7 +30,8 @@ from benchmarks.common import (
     write_result,
 )
 
-BENCHMARKS = ("load", "tenkyo", "search", "shomei", "senkyo")
+BENCHMARKS = ("load", "tenkyo", "search", "shomei", "senkyo", "kojin")
+STANDALONE = {"kojin"}  # needs no loaded town (it builds its own people and, for 当初課税, its own town)
 LOAD_PARTS = ("load_command", "load_bulk", "load_copy")
 
 
@@ -66,6 +67,10 @@ def _child(name: str, config: Config) -> None:
         from benchmarks import bench_optional
 
         payload = bench_optional.run_senkyo(config)
+    elif name == "kojin":
+        from benchmarks import bench_kojin
+
+        payload = bench_kojin.run(config)
     else:
         raise SystemExit(f"unknown benchmark {name}")
     after = load_average()
@@ -247,13 +252,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--scratch-residents", type=int, default=0, help="scale of (d′) (default: --residents)"
     )
+    parser.add_argument(
+        "--taxpayers", type=int, default=defaults.taxpayers, help="(f) kojin: synthetic taxpayers"
+    )
+    parser.add_argument(
+        "--tosho-residents", type=int, default=defaults.tosho_residents, help="(f) kojin: 当初課税 town"
+    )
+    parser.add_argument(
+        "--kojin-database-url",
+        default="",
+        help="(f) kojin: a PostgreSQL database (wiped) for the 当初課税 town; without it that part skips",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _child(args.child, Config.from_json(args.config))
         return
-    if not args.database_url.startswith("postgresql"):
+    standalone = {b.strip() for b in args.only.split(",") if b.strip()} <= STANDALONE
+    if not standalone and not args.database_url.startswith("postgresql"):
         raise SystemExit(
             "The benchmarks need PostgreSQL (postgresql+psycopg://…): COPY, concurrency, the targets."
         )
@@ -271,11 +288,22 @@ def main(argv: list[str] | None = None) -> None:
         offered_seconds=args.offered_seconds,
         workers=args.workers,
         profile=args.profile,
+        taxpayers=args.taxpayers,
+        tosho_residents=args.tosho_residents,
+        kojin_database_url=args.kojin_database_url,
     )
     only = [b.strip() for b in args.only.split(",") if b.strip()]
     unknown = set(only) - set(BENCHMARKS)
     if unknown:
         raise SystemExit(f"unknown benchmark(s): {sorted(unknown)}")
+    if only and set(only) <= STANDALONE:  # e.g. --only kojin: no town, no summary of issue 9
+        for name in only:
+            print(f"== {name}", file=sys.stderr)
+            outcome = run_child(name, config)
+            if "failed" in outcome:
+                raise SystemExit(f"{name} failed (exit {outcome['failed']})")
+            print((RESULTS / f"{name}.md").read_text(encoding="utf-8"))
+        return
     Path(config.data_dir).mkdir(parents=True, exist_ok=True)
     count = _resident_count(config.database_url)
     if args.fresh or count is None:

@@ -52,6 +52,9 @@ class Config:
     shomei_requests: int = 20
     workers: int = 2  # uvicorn worker processes
     profile: bool = False
+    taxpayers: int = 1_000_000  # (f) 個人住民税: synthetic taxpayers for assess vs OpenFisca-Japan
+    tosho_residents: int = 100_000  # (f) the town the 当初課税 batch runs over
+    kojin_database_url: str = ""  # (f) a database wiped for the 当初課税 town ("" skips that part)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
