@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tests.api.conftest import StaffAccount
 from yakuba.bootstrap import Yakuba
 from yakuba.errors import InputError
 from yakuba.zeimu.kojin.commands.intake import Layout, parse_amount, validate_csv
+from yakuba.zeimu.kojin.public import DependantInput, SpouseInput, TaxpayerInput
 from yakuba.zeimu.kojin.queries import latest_shiryo
 
 IMPORT = "/api/v1/zeimu/kojin/shiryo/import"
@@ -201,3 +203,17 @@ def test_a_relative_may_be_dokyo_tokubetsu_but_not_the_taxpayer() -> None:
     with pytest.raises(InputError) as raised:
         validate_csv("宛名番号,年齢,本人障害,扶養3年齢,扶養3合計所得\n1,40,同居特別障害者,200,0\n", layout)
     assert [p.field for p in raised.value.problems] == ["2行目 本人障害", "2行目 扶養3年齢"]
+
+
+def test_the_layout_covers_every_field_and_the_doc_every_heading() -> None:
+    """A TaxpayerInput field without a heading, or a heading without its line in docs/, fails here."""
+    layout = Layout.on(dt.date(2026, 1, 1))
+    scalars = set(TaxpayerInput.model_fields) - {"spouse", "dependants"}
+    assert set(layout.taxpayer.values()) == scalars
+    assert set(layout.spouse.values()) == set(SpouseInput.model_fields)
+    assert all(set(group.values()) == set(DependantInput.model_fields) for group in layout.dependants)
+    doc = (Path(__file__).parents[3] / "docs" / "zeimu-kojin-intake.md").read_text(encoding="utf-8")
+    named = [*layout.taxpayer, *layout.spouse, *(h.replace("扶養1", "扶養n") for h in layout.dependants[0])]
+    assert [h for h in named if f"| {h} |" not in doc] == []
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    assert [atena_no for _, atena_no, _ in validate_csv(example, layout)] == ["1001", "1002", "1003"]
