@@ -10,6 +10,11 @@
 * ``POST /kazei/{年度}/{宛名番号}/tsuchisho`` — the 税額決定・納税通知書 of the assessment in force, a
   signed PDF recorded in the 交付履歴 (``preview=true``: a 見本, nothing recorded); ``zeimu.write``.
 
+* ``POST /shiryo/import?nendo=&source=`` (``text/csv``) — 課税資料 as a file, one row per taxpayer in the
+  layout of docs/zeimu-kojin-intake.md; any wrong cell refuses the whole file (422, every problem by line
+  and heading) and a file already taken in is 409; ``zeimu.write``.
+* ``GET /shiryo/{年度}/{宛名番号}`` — the latest 課税資料 and its history; ``zeimu.read``.
+
 Reads and writes touch the person in the audit log; a 支援措置 subject is 404 to a caller without
 ``juki.shien.read``, as in 住民記録.
 """
@@ -19,16 +24,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from yakuba.errors import InputError
+from yakuba.errors import InputError, NotFound
 from yakuba.juki.public import guard_read, resident_on
 from yakuba.kernel.clock import japan_date
 from yakuba.security.auth import RequestContext, require
 from yakuba.zeimu import queries
 from yakuba.zeimu.commands.kazei import record_assessment
+from yakuba.zeimu.kojin import queries as kojin_queries
 from yakuba.zeimu.kojin.choshu import Schedule, futsu_choshu, tokubetsu_choshu
+from yakuba.zeimu.kojin.commands import intake
 from yakuba.zeimu.kojin.forms import tsuchisho
 from yakuba.zeimu.kojin.public import Explanation, KojinSettings, TaxpayerInput, simulate
 from yakuba.zeimu.nendo import fuka_kijitsu, label
@@ -156,3 +163,48 @@ def post_tsuchisho(
     if issued.issuance_id:
         headers["X-Yakuba-Issuance-Id"] = issued.issuance_id
     return Response(issued.pdf, media_type="application/pdf", headers=headers)
+
+
+@router.post("/shiryo/import", summary="課税資料ファイル（CSV）の取込み", status_code=201)
+def import_shiryo(
+    body: bytes = Body(..., media_type="text/csv", description="CSV（見出し行あり、1行 = 1人）"),
+    nendo: int = Query(ge=2024, le=2026, description="年度"),
+    source: Literal["shinkoku", "kyuyo", "nenkin"] = Query(
+        description="資料の種類 shinkoku 申告 / kyuyo 給与支払報告書 / nenkin 公的年金等支払報告書"
+    ),
+    ctx: RequestContext = require("zeimu.write", categories=CATEGORIES),
+) -> dict[str, Any]:
+    """1行1人の課税資料を追記します。誤りが1つでもあればファイル全体を受け付けず、行と見出しを示します。"""
+    today = japan_date(ctx.yakuba.clock())
+    encoding = intake.Layout.on(today).encoding
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError:
+        raise InputError.single("ファイル", f"文字コード {encoding} として読めません") from None
+    result = intake.import_csv(ctx.uow, text, nendo=nendo, source=source, today=today)
+    ctx.touched(*result.atena_nos)
+    ctx.audit.record_count = result.appended
+    ctx.audit.detail.update(batch=result.batch, nendo=nendo, source=source)
+    ctx.commit()
+    return {"batch": result.batch, "nendo": nendo, "source": source, "appended": result.appended}
+
+
+@router.get("/shiryo/{nendo}/{atena_no}", summary="課税資料（最新と履歴）")
+def get_shiryo(
+    nendo: int = Path(ge=2024, le=2026, description="年度"),
+    atena_no: str = Path(pattern=r"^[0-9]{1,15}$", description="宛名番号"),
+    ctx: RequestContext = require("zeimu.read", categories=CATEGORIES),
+) -> dict[str, Any]:
+    """その年度の最新の課税資料と、それまでに受け付けた資料の履歴（新しい順）を返します。"""
+    guard_read(ctx, atena_no)
+    ctx.touched(atena_no)
+    history = kojin_queries.shiryo_history(ctx.uow.session, nendo, atena_no)
+    if not history:
+        raise NotFound(f"{label(nendo)}の宛名番号 {atena_no} の課税資料はありません")
+    ctx.commit()
+    return {
+        "nendo": nendo,
+        "atena_no": atena_no,
+        "latest": intake.shiryo_view(history[0]),
+        "history": [intake.shiryo_view(row) for row in history],
+    }

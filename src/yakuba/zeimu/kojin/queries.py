@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yakuba.kernel.history import in_force, row_in_force
@@ -16,3 +17,13 @@ def latest_shiryo(session: Session, nendo: int) -> list[KazeiShiryo]:
 
 def shiryo_of(session: Session, nendo: int, atena_no: str) -> KazeiShiryo | None:
     return session.execute(row_in_force(KazeiShiryo, nendo, atena_no)).scalar_one_or_none()
+
+
+def shiryo_history(session: Session, nendo: int, atena_no: str) -> list[KazeiShiryo]:
+    """Every 課税資料 of (年度, 宛名番号), newest first: what was believed when."""
+    query = (
+        select(KazeiShiryo)
+        .where(KazeiShiryo.nendo == nendo, KazeiShiryo.atena_no == atena_no)
+        .order_by(KazeiShiryo.rireki_no.desc())
+    )
+    return list(session.scalars(query))
