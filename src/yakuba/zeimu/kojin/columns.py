@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -160,6 +161,46 @@ class Columns:
                 dependants["dep_shogai"].append(SHOGAI_CODE[dependant.shogai])
                 dependants["dep_kokugai"].append(int(dependant.kokugai))
                 dependants["dep_kokugai_kojo_taisho"].append(int(dependant.kokugai_kojo_taisho))
+        return cls(
+            persons={name: np.asarray(values, dtype=I64) for name, values in persons.items()},
+            dependants={name: np.asarray(values, dtype=I64) for name, values in dependants.items()},
+        )
+
+    @classmethod
+    def from_records(cls, records: Sequence[Mapping[str, Any]]) -> Columns:
+        """The same columns from stored 課税資料 (a :class:`TaxpayerInput` dumped as JSON when received).
+
+        The batch reads a whole municipality's 課税資料; validating each again as a Pydantic model costs
+        more than the assessment itself, and they were validated when they were received.
+        ``tests/zeimu/kojin/test_columns.py`` proves this equals :meth:`from_inputs` on the dumps.
+        """
+        persons: dict[str, list[int]] = {name: [] for name in PERSON_COLUMNS}
+        dependants: dict[str, list[int]] = {name: [] for name in DEPENDANT_COLUMNS}
+        shogai = {item.value: code for item, code in SHOGAI_CODE.items()}
+        kafu = {item.value: code for item, code in KAFU_CODE.items()}
+        for row, record in enumerate(records):
+            for name in YEN_FIELDS:
+                persons[name].append(int(record.get(name) or 0))
+            for name in FLAG_FIELDS:
+                persons[name].append(int(bool(record.get(name))))
+            persons["age"].append(int(record["age"]))
+            persons["shogai"].append(shogai[record.get("shogai") or "none"])
+            persons["kafu_hitorioya"].append(kafu[record.get("kafu_hitorioya") or "none"])
+            persons["jutaku_kyoju_nen"].append(int(record.get("jutaku_kyoju_nen") or 0))
+            spouse = record.get("spouse")
+            persons["has_spouse"].append(int(spouse is not None))
+            persons["spouse_gokei_shotoku"].append(int(spouse.get("gokei_shotoku") or 0) if spouse else 0)
+            persons["spouse_age"].append(int(spouse["age"]) if spouse else 0)
+            persons["spouse_shogai"].append(shogai[spouse.get("shogai") or "none"] if spouse else 0)
+            persons["spouse_kokugai"].append(int(bool(spouse.get("kokugai"))) if spouse else 0)
+            for dependant in record.get("dependants") or ():
+                dependants["dep_owner"].append(row)
+                dependants["dep_age"].append(int(dependant["age"]))
+                dependants["dep_gokei_shotoku"].append(int(dependant.get("gokei_shotoku") or 0))
+                dependants["dep_dokyo_roshin"].append(int(bool(dependant.get("dokyo_roshin"))))
+                dependants["dep_shogai"].append(shogai[dependant.get("shogai") or "none"])
+                dependants["dep_kokugai"].append(int(bool(dependant.get("kokugai"))))
+                dependants["dep_kokugai_kojo_taisho"].append(int(bool(dependant.get("kokugai_kojo_taisho"))))
         return cls(
             persons={name: np.asarray(values, dtype=I64) for name, values in persons.items()},
             dependants={name: np.asarray(values, dtype=I64) for name, values in dependants.items()},

@@ -29,10 +29,9 @@ from yakuba.kernel import clock
 from yakuba.uow import Actor, UnitOfWork
 from yakuba.zeimu.events import KazeiKettei
 from yakuba.zeimu.kojin.choshu import futsu_choshu, tokubetsu_choshu
+from yakuba.zeimu.kojin.columns import Columns
 from yakuba.zeimu.kojin.engine import assess
-from yakuba.zeimu.kojin.models import KazeiShiryo
-from yakuba.zeimu.kojin.queries import latest_shiryo
-from yakuba.zeimu.kojin.schemas import TaxpayerInput
+from yakuba.zeimu.kojin.queries import latest_shiryo_rows
 from yakuba.zeimu.kojin.settings import KojinSettings
 from yakuba.zeimu.models import KazeiRireki
 from yakuba.zeimu.nendo import fuka_kijitsu
@@ -131,12 +130,15 @@ def _schedules(result: dict[str, np.ndarray], tokubetsu: np.ndarray, nendo: int)
 
 
 def assess_chunk(
-    uow: UnitOfWork, shiryo: list[KazeiShiryo], *, settings: KojinSettings, on: dt.date, batch: str
+    uow: UnitOfWork, shiryo: list[Any], *, settings: KojinSettings, on: dt.date, batch: str
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Assess and append one chunk (all persons new to the 課税台帳 for the 年度). Does not commit."""
+    """Assess and append one chunk (all persons new to the 課税台帳 for the 年度). Does not commit.
+
+    ``shiryo`` are rows of :func:`..queries.latest_shiryo_rows` (宛名番号, 種類, 履歴番号, 入力).
+    """
     nendo = settings.nendo
-    people = [TaxpayerInput.model_validate(s.data) for s in shiryo]
-    result = assess(people, nendo=nendo, settings=settings).columns
+    columns = Columns.from_records([s.data for s in shiryo])
+    result = assess(columns, nendo=nendo, settings=settings).columns
     tokubetsu = np.array([s.source == "kyuyo" for s in shiryo], dtype=bool)
     schedules = _schedules(result, tokubetsu, nendo)
     keys = list(result)
@@ -202,9 +204,8 @@ def run_tosho(
     report = ToshoReport(nendo=nendo, fuka_kijitsu=kijitsu)
     with open_uow(actor) as uow:
         residents = set(residents_on(uow.session, kijitsu))
-        shiryo = latest_shiryo(uow.session, nendo)
+        shiryo = latest_shiryo_rows(uow.session, nendo)
         done = _assessed(uow, nendo)
-        uow.session.expunge_all()
     report.residents = len(residents)
     has_shiryo = {s.atena_no for s in shiryo}
     report.no_shiryo = sorted(residents - has_shiryo)
