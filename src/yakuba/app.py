@@ -233,6 +233,7 @@ def _include_routers(app: FastAPI) -> None:
     from yakuba.zeimu.api import router as zeimu_router
     from yakuba.zeimu.kojin.api import router as kojin_router
     from yakuba.zeimu.kojin.api_batch import router as kojin_batch_router
+    from yakuba.zeimu.kojin.api_forms import router as kojin_forms_router
 
     for router in (
         auth_router,
@@ -245,6 +246,7 @@ def _include_routers(app: FastAPI) -> None:
         senkyo_router,
         zeimu_router,
         kojin_router,
+        kojin_forms_router,
         kojin_batch_router,
         audit_router,
         admin_router,
