@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+import yakuba.zeimu.kojin.public as kojin
 from yakuba.errors import NotFound, YakubaError
 from yakuba.juki.public import get_resident_row, guard_read
 from yakuba.kernel.wareki import parse_date
@@ -32,7 +33,6 @@ from yakuba.ui.common import error_json, error_page, form_data, input_error, pag
 from yakuba.ui.form_reader import FormReader
 from yakuba.ui.labels import full_name
 from yakuba.zeimu import public as zeimu
-from yakuba.zeimu.kojin import public as kojin
 
 router = APIRouter(prefix="/ui/zeimu/kojin", include_in_schema=False)
 READ = "zeimu.read"
