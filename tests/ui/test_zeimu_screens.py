@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from yakuba.audit.models import AuditEntry
 from yakuba.bootstrap import Yakuba
 from yakuba.juki.public import AddressInput, PersonInput, register_household
 
@@ -82,7 +84,7 @@ def _assess(client: TestClient, csrf: dict[str, str], atena_no: str, **body: Any
 
 
 def test_an_assessed_resident_is_explained_step_by_step(
-    client: TestClient, make_staff: Callable[..., StaffAccount], taxpayer: str
+    client: TestClient, make_staff: Callable[..., StaffAccount], taxpayer: str, yakuba: Yakuba
 ) -> None:
     csrf = _clerk(client, make_staff, ["zeimu_clerk"])
     _assess(client, csrf, taxpayer, kubun="tosho", taxpayer=FAMILY)
@@ -94,6 +96,10 @@ def test_an_assessed_resident_is_explained_step_by_step(
     assert "課税総所得金額" in text and "1,750,000円" in text  # a step and its amount
     assert "給与収入を所得税法別表第五の階段" in text  # the rule beside it
     assert "第1期" in text and "43,500円" in text and "令和8年6月30日" in text  # 地方税法第320条
+    with yakuba.uow() as uow:  # the read is in the audit log with whom it touched
+        last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
+        assert last.operation.startswith("GET /ui/zeimu/kojin/") and last.subjects == [taxpayer]
+        assert (last.permission, last.result) == ("zeimu.read", "success")
 
 
 def test_as_of_shows_the_tosho_before_a_kosei(
