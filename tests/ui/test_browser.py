@@ -225,3 +225,23 @@ def test_issue_a_juminhyo_no_utsushi_and_download_it(
     c.page.wait_for_selector("#issued:not([hidden])")
     assert "発行しました（発行番号" in c.page.inner_text("#issued")
     c.check_accessibility()
+
+
+def test_a_zeimu_clerk_simulates_a_bill_at_the_counter(
+    counters: Callable[[], Counter], make_staff: StaffMaker
+) -> None:
+    """The 令和8年度 family of tests/zeimu/kojin/scenarios/r8.yaml typed in by Tab: 年税額 172,500円."""
+    z = counters()
+    z.enrol(make_staff("zeimu-tanto", ["zeimu_clerk"]))
+    assert "税額試算" in z.page.inner_text("nav")
+    z.goto("/ui/zeimu/kojin/simulate")
+    z.fill({"年齢": "42", "給与収入": "5000000", "社会保険料": "720000"})
+    z.page.check("#f-spouse")
+    z.fill({"配偶者の合計所得": "0", "配偶者の年齢": "40", "扶養親族1の年齢": "10", "扶養親族2の年齢": "17"})
+    z.enter()  # Enter in a text field submits the form
+    z.page.wait_for_selector("#explanation")
+    result = z.page.inner_text("#result")
+    assert "年税額 172,500円" in result and "第1期" in result and "43,500円" in result
+    assert z.focused()["id"] == "explanation"  # a screen reader is taken to the answer
+    z.check_accessibility()
+    z.shot("zeimu-simulate")

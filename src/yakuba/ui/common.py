@@ -66,6 +66,7 @@ NAV: tuple[tuple[str, str, str, str], ...] = (
     ("juki.read", "/ui/search", "住民検索", "s"),
     ("juki.idou.write", "/ui/ido/new/tennyu", "転入", "n"),
     ("juki.read", "/ui/ido", "仮登録一覧", "p"),
+    ("zeimu.read", "/ui/zeimu/kojin/simulate", "税額試算", "z"),
     ("audit.read", "/ui/audit", "監査ログ", "a"),
 )
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from yakuba.ui import audit, certificates, ido, login, person, search, shien, validate
+from yakuba.ui import audit, certificates, ido, login, person, search, shien, validate, zeimu
 
 router = APIRouter(include_in_schema=False)
-for _module in (login, search, person, ido, certificates, validate, shien, audit):
+for _module in (login, search, person, ido, certificates, validate, shien, audit, zeimu):
     router.include_router(_module.router)
 
 __all__ = ["router"]

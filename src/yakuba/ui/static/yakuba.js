@@ -2,7 +2,8 @@
  *
  * - 変更を伴う送信は fetch() で行い、<meta name="csrf-token"> の値を X-CSRF-Token ヘッダーに入れる
  *   （サーバーの CSRF 検査はヘッダーだけを見るため）。業務目的の申告があれば X-Yakuba-Purpose も付ける。
- * - 応答（JSON）の redirect へ移動し、confirm は確認画面として表示し、errors は項目ごとに表示する。
+ * - 応答（JSON）の redirect へ移動し、confirm は確認画面として表示し、result はフォームの下に表示し、
+ *   errors は項目ごとに表示する。
  * - 日付・続柄・フリガナは入力欄を離れたときにサーバーで検査し、API と同じ日本語のメッセージを出す。
  */
 (function () {
@@ -108,7 +109,19 @@
     var body = result.body || {};
     if (body.redirect) { window.location.assign(body.redirect); return; }
     if (body.confirm !== undefined) { showConfirm(form, body.confirm, body.pdf); return; }
+    if (body.result !== undefined) { showResult(form, body.result); return; }
     showErrors(form, body);
+  }
+
+  // A read-only answer (the 税額試算): shown under the form, which stays for the next figures.
+  function showResult(form, html) {
+    var box = document.getElementById("form-errors");
+    if (box) box.hidden = true;
+    clearErrors(form);
+    var target = document.getElementById("result");
+    target.innerHTML = html;
+    var first = target.querySelector("[tabindex]") || target;
+    first.focus();
   }
 
   function pdfBlob(b64) {

@@ -34,8 +34,9 @@ from yakuba.security.auth import RequestContext, require
 from yakuba.zeimu import queries
 from yakuba.zeimu.commands.kazei import record_assessment
 from yakuba.zeimu.kojin import queries as kojin_queries
-from yakuba.zeimu.kojin.choshu import Schedule, futsu_choshu, tokubetsu_choshu
+from yakuba.zeimu.kojin.choshu import Schedule
 from yakuba.zeimu.kojin.commands import intake
+from yakuba.zeimu.kojin.explain import Choshu, collection_schedule
 from yakuba.zeimu.kojin.forms import tsuchisho
 from yakuba.zeimu.kojin.public import Explanation, KojinSettings, TaxpayerInput, simulate
 from yakuba.zeimu.nendo import fuka_kijitsu, label
@@ -44,7 +45,6 @@ from yakuba.zeimu.queries import view
 router = APIRouter(prefix="/api/v1/zeimu/kojin", tags=["個人住民税"])
 CATEGORIES = ("zeimu.assessment",)
 NENDO_FIELD = Field(ge=2024, le=2026, description="年度（西暦の開始年: 令和6年度 = 2024 … 令和8年度 = 2026）")
-Choshu = Literal["futsu", "tokubetsu"]
 
 
 class SimulateBody(BaseModel):
@@ -61,13 +61,6 @@ class KazeiBody(BaseModel):
     taxpayer: TaxpayerInput
 
 
-def _schedule(explanation: Explanation, choshu: Choshu) -> Schedule:
-    genzei = explanation.amount("teigaku_genzei_shi") + explanation.amount("teigaku_genzei_ken")
-    before = explanation.nenzei + genzei  # the schedules take the tax before 定額減税 and the reduction
-    plan = tokubetsu_choshu if choshu == "tokubetsu" else futsu_choshu
-    return plan(before, nendo=explanation.nendo, genzei=genzei)
-
-
 def _schedule_view(schedule: Schedule) -> dict[str, Any]:
     return {
         "periods": list(schedule.months),
@@ -78,7 +71,7 @@ def _schedule_view(schedule: Schedule) -> dict[str, Any]:
 
 def _explained(body: SimulateBody | KazeiBody, nendo: int) -> tuple[Explanation, dict[str, Any]]:
     explanation = simulate(body.taxpayer, nendo=nendo, settings=KojinSettings.for_nendo(nendo))
-    return explanation, _schedule_view(_schedule(explanation, body.choshu))
+    return explanation, _schedule_view(collection_schedule(explanation, body.choshu))
 
 
 def _steps(explanation: Explanation) -> list[dict[str, Any]]:
