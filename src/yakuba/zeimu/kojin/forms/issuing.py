@@ -1,7 +1,7 @@
 """What every issued 個人住民税 帳票 does around its body: 交付履歴 row, 連番, furniture, signature.
 
-The 税額決定・納税通知書 (:mod:`.tsuchisho`) spells this out inline; the 特別徴収税額決定通知書 and the
-課税（所得）証明書 share it here so that the two cannot drift apart in how they are numbered, marked
+The 税額決定・納税通知書, the 特別徴収税額決定通知書 and the 課税（所得）証明書 share it here so that they
+cannot drift apart in how they are numbered, marked
 (``zeimu.assessment``), sealed and signed. The body and the printed values are the caller's: it must have
 checked them with ``assert_printable`` before calling, because :func:`issue_signed` numbers the copy.
 Never commits — the request boundary commits the ``Issuance`` row with its audit entry.

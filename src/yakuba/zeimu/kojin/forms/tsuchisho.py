@@ -4,14 +4,14 @@ Printed from the 課税台帳 row in force — the amounts decided, not a recomp
 address in 住民記録 today (``juki.public.current_row``). The calculation lines are those a clerk explains
 at the counter (所得 → 控除 → 課税総所得 → 所得割 → 均等割 → 年税額), the 納期 table comes from the
 schedule stored with the row, and the 教示 of 行政不服審査法第82条 says how to appeal. The 発行番号,
-the QR code, the 公印, the PAdES signature and the 交付履歴 row are the toolkit's, so ``/verify`` and the
+the QR code, the 公印, the PAdES signature and the 交付履歴 row are the toolkit's (through
+:func:`.issuing.issue_signed`, shared with the other 帳票 of 個人住民税), so ``/verify`` and the
 offline signature check work as for every certificate. Never commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -24,25 +24,19 @@ from yakuba.forms import (
     CONTENT_W,
     MARGIN,
     Furniture,
-    Issuance,
     PageBody,
     Pen,
-    allocate_serial,
     assert_printable,
-    ensure_material,
     full_name,
-    new_issuance_id,
-    new_verification_code,
     render,
     seal_path,
-    sign_pdf,
     wareki,
 )
-from yakuba.juki.public import current_row
 from yakuba.kernel.clock import japan_date
 from yakuba.kernel.wareki import format_wareki
 from yakuba.security.classification import label_for
 from yakuba.uow import UnitOfWork
+from yakuba.zeimu.kojin.forms.issuing import address_of, issue_signed, wrap, yen
 from yakuba.zeimu.models import KazeiRireki
 from yakuba.zeimu.nendo import label
 
@@ -83,10 +77,6 @@ class IssuedNotice:
     pdf: bytes
 
 
-def _yen(amount: int) -> str:
-    return f"{amount:,}円"
-
-
 def _notice(row: KazeiRireki, name: str, address: str, kyoji: str) -> Notice:
     steps: dict[str, int] = row.details.get("steps", {})
     schedule: dict[str, Any] = row.details.get("schedule", {})
@@ -96,11 +86,11 @@ def _notice(row: KazeiRireki, name: str, address: str, kyoji: str) -> Notice:
         )
     due = schedule.get("due_dates") or [None] * len(schedule["periods"])
     periods = [
-        (str(period), wareki(dt.date.fromisoformat(day)) if day else "—", _yen(int(amount)))
+        (str(period), wareki(dt.date.fromisoformat(day)) if day else "—", yen(int(amount)))
         for period, day, amount in zip(schedule["periods"], due, schedule["amounts"], strict=True)
     ]
     genzei = int(steps.get("teigaku_genzei_shi", 0)) + int(steps.get("teigaku_genzei_ken", 0))
-    lines = [(text, _yen(int(steps[key]))) for key, text in LINES if key in steps]
+    lines = [(text, yen(int(steps[key]))) for key, text in LINES if key in steps]
     return Notice(
         nendo=row.nendo, name=name, address=address, atena_no=row.atena_no, lines=lines,
         genzei=genzei, nenzei=row.nenzei, periods=periods, kyoji=kyoji,
@@ -122,8 +112,8 @@ def _body(pen: Pen, notice: Notice) -> None:
     pen.text(x, y, "課税の内訳", 11)
     lines = [*notice.lines]
     if notice.genzei:
-        lines.append(("定額減税（特別税額控除）", f"△{_yen(notice.genzei)}"))
-    lines.append(("年税額", _yen(notice.nenzei)))
+        lines.append(("定額減税（特別税額控除）", f"△{yen(notice.genzei)}"))
+    lines.append(("年税額", yen(notice.nenzei)))
     for text, value in lines:
         y -= ROW_H
         pen.label_cell(x, y, LABEL_W, ROW_H, text)
@@ -144,12 +134,8 @@ def _body(pen: Pen, notice: Notice) -> None:
             else:
                 pen.fit(x + i * width + 4, y, width - 8, ROW_H, value, field="納期", size=10)
     y -= 30
-    for i, part in enumerate(_wrap(notice.kyoji, 52)):
+    for i, part in enumerate(wrap(notice.kyoji, 52)):
         pen.text(x, y - i * 12, part, 8)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
 def issue(
@@ -157,70 +143,31 @@ def issue(
 ) -> IssuedNotice:
     """Issue the notice of the 課税台帳 row ``row``: 交付履歴 with its 連番, PDF, signature. No commit."""
     on = japan_date(now)
-    person = current_row(uow.session, row.atena_no, active=False)
-    local = f"{person.choaza_name or ''}{person.banchi or ''}"
-    address = f"{settings.prefecture_name}{settings.municipality_name}{local}"
-    if person.katagaki:
-        address += f"\u3000{person.katagaki}"
+    person, address = address_of(uow, row.atena_no, settings)
     kyoji = str(params.get("municipal.zeimu.kyoji", on=on)).format(municipality=settings.municipality_name)
     notice = _notice(row, full_name(person), address, kyoji)
     for text, value in (("氏名", notice.name), ("住所", notice.address)):
         assert_printable(text, value)
     title = f"{label(row.nendo)} 市町村民税・道府県民税 税額決定・納税通知書"
-    furniture_args: dict[str, Any] = {
-        "title": title,
-        "marking": label_for("zeimu.assessment", on).marking(),
-        "issue_date": format_wareki(on),
-        "certifier": str(params.get("municipal.shomei.certifier", on=on)).format(
-            municipality=settings.municipality_name
-        ),
-        "ninshobun": None,
-        "seal": seal_path(settings.data_dir, settings.municipality_name, on),
-    }
     body: list[PageBody] = [partial(_body, notice=notice)]
-    if preview:
-        pdf = render(
-            body,
-            Furniture(hakko_prefix="", preview=True, **furniture_args),
-            author=settings.municipality_name,
+    if preview:  # a 見本: no number, no QR, no signature, no 交付履歴 row
+        sample = Furniture(
+            title=title,
+            hakko_prefix="",
+            marking=label_for("zeimu.assessment", on).marking(),
+            issue_date=format_wareki(on),
+            certifier=str(params.get("municipal.shomei.certifier", on=on)).format(
+                municipality=settings.municipality_name
+            ),
+            ninshobun=None,
+            seal=seal_path(settings.data_dir, settings.municipality_name, on),
+            preview=True,
         )
+        pdf = render(body, sample, author=settings.municipality_name)
         return IssuedNotice(issuance_id="", verification_code="", pdf=pdf)
-    terminal = str(params.get("municipal.shomei.terminal_name", on=on))
-    printer = str(params.get("municipal.shomei.printer_name", on=on))
-    log = Issuance(
-        issuance_id=new_issuance_id(),
-        verification_code=new_verification_code(),
-        kind="zeimu_kojin_tsuchi",
-        issue_date=on,
-        issued_at=now.astimezone(dt.UTC),
-        issued_by=uow.actor.login,
-        terminal=terminal,
-        printer=printer,
-        serial=0,
-        municipality_code=settings.municipality_code,
-        municipality_name=settings.municipality_name,
-        requester_type="shokken",
-        options={"zeimoku": row.zeimoku, "nendo": row.nendo, "rireki_no": row.rireki_no},
-        subjects=[row.atena_no],
-        pages=0,
-        fee=0,
-        status="issuing",
-        public=True,
+    issued = issue_signed(
+        uow, row, settings=settings, now=now, on=on, kind="zeimu_kojin_tsuchi", title=title, body=body
     )
-    allocate_serial(uow.session, log)
-    hakko = f"{on:%Y%m%d} {settings.municipality_name} {terminal} {printer} {log.serial:03d}"
-    base = str(params.get("municipal.shomei.verify_url_base", on=on)).rstrip("/")
-    furniture = Furniture(
-        hakko_prefix=hakko,
-        qr_payload=f"{base}/verify/{log.issuance_id}?code={log.verification_code}",
-        verification_code=log.verification_code,
-        **furniture_args,
+    return IssuedNotice(
+        issuance_id=issued.issuance_id, verification_code=issued.verification_code, pdf=issued.pdf
     )
-    pdf = render(body, furniture, author=settings.municipality_name)
-    material = ensure_material(settings.key_dir, settings.municipality_name, settings.municipality_code)
-    signed = sign_pdf(pdf, material, reason=f"{title} {hakko}", location=settings.municipality_name)
-    log.sha256 = hashlib.sha256(signed).hexdigest()
-    log.pages = 1
-    log.status = "issued"
-    uow.session.flush()
-    return IssuedNotice(issuance_id=log.issuance_id, verification_code=log.verification_code, pdf=signed)
